@@ -1,0 +1,2 @@
+start-greeting = Hello, { $name }!
+help-title = Available commands:

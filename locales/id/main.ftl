@@ -1,0 +1,2 @@
+start-greeting = Halo, { $name }!
+help-title = Perintah yang tersedia:

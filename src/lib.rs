@@ -1,0 +1,3 @@
+//! netralitas-bot: election-neutrality pledges and Q&A for Indonesian civil servants, on Telegram.
+
+pub mod i18n;
