@@ -1,3 +1,6 @@
 //! netralitas-bot: election-neutrality pledges and Q&A for Indonesian civil servants, on Telegram.
 
+pub mod config;
+pub mod domain;
 pub mod i18n;
+pub mod store;

@@ -1,0 +1,11 @@
+//! The domain: what a pledge, a NIP, a unit and a role are. No Telegram here.
+
+pub mod nip;
+pub mod person;
+pub mod pledge;
+pub mod unit;
+
+pub use nip::{Nip, NipError};
+pub use person::{Employment, FullName, NameError, Role};
+pub use pledge::PledgeText;
+pub use unit::{Unit, UnitCode, Units};
