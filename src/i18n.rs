@@ -199,7 +199,7 @@ mod tests {
     fn arguments_are_substituted() {
         assert_eq!(
             Lang::En.t_args("start-greeting", args!["name" => "Sari"]),
-            "Hello, Sari!"
+            "Hello, Sari! 👋"
         );
     }
 }
