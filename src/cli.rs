@@ -1,0 +1,20 @@
+//! Command line: run the bot, or use its knowledge and reports without Telegram.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netralitas-bot",
+    version,
+    about = "Telegram bot for ASN election neutrality: pledges, Q&A, reminders"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Run the bot with long polling (the default when no subcommand is given).
+    Run,
+}

@@ -1,0 +1,107 @@
+//! Wires configuration, store and workers into a running bot, and stops them together.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use teloxide::dispatching::ShutdownToken;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::update_listeners::Polling;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::domain::{PledgeText, Units};
+use crate::store::Store;
+use crate::telegram::storage::SqliteDialogues;
+use crate::telegram::{App, commands, schema};
+
+/// How long one getUpdates call waits on Telegram. Long enough to keep idle traffic low,
+/// short enough that a shutdown doesn't hang on an open poll.
+pub const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the store and loads the deployment's files: everything the bot needs before it
+/// talks to Telegram, so a bad file stops start-up with a clear message.
+pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
+    let store = Store::open(&config.database_path).with_context(|| {
+        format!(
+            "DATABASE_PATH: cannot open {}",
+            config.database_path.display()
+        )
+    })?;
+    let units = Units::load(config.units_file.as_deref()).context("UNITS_FILE")?;
+    let pledge_text = PledgeText::load(config.pledge_file.as_deref())
+        .map_err(|e| anyhow::anyhow!("PLEDGE_FILE: {e}"))?;
+    Ok(App::new(config, store, units, pledge_text))
+}
+
+pub fn bot(config: &Config) -> anyhow::Result<Bot> {
+    let token = config.require_token()?;
+    let mut bot = Bot::new(token.expose());
+    if let Some(url) = &config.api_url {
+        let url = url
+            .parse()
+            .map_err(|_| anyhow::anyhow!("TELOXIDE_API_URL: not a valid URL"))?;
+        bot = bot.set_api_url(url);
+    }
+    Ok(bot)
+}
+
+/// A started bot: the dispatcher and its workers, stoppable as one.
+pub struct Running {
+    pub app: Arc<App>,
+    shutdown: ShutdownToken,
+    dispatcher: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops polling, lets in-flight handlers finish, and waits for the dispatcher to end.
+    pub async fn stop(self) {
+        if let Ok(done) = self.shutdown.shutdown() {
+            done.await;
+        }
+        let _ = self.dispatcher.await;
+    }
+
+    /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
+    pub async fn wait(self) {
+        let _ = self.dispatcher.await;
+    }
+}
+
+pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
+    let bot = bot(&config)?;
+    let app = build_app(config)?;
+    if let Err(e) = commands::publish_default_menu(&bot).await {
+        // The menu is a convenience; the bot works without it.
+        tracing::warn!(error = %e, "could not publish the command menu");
+    }
+
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
+        .dependencies(dptree::deps![
+            app.clone(),
+            SqliteDialogues::new(app.store.clone())
+        ])
+        .default_handler(|_| async {})
+        .error_handler(LoggingErrorHandler::with_custom_text(
+            "an update handler failed",
+        ))
+        .enable_ctrlc_handler()
+        .build();
+    let shutdown = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot).timeout(poll_timeout).build();
+    let dispatcher = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("polling Telegram failed"),
+            )
+            .await;
+    });
+    tracing::info!("bot started");
+    Ok(Running {
+        app,
+        shutdown,
+        dispatcher,
+    })
+}

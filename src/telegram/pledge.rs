@@ -1,0 +1,527 @@
+//! The pledge flow: /start, registration dialogue, pledge confirmation, receipt, /status, /lang.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
+
+use super::callback::CallbackData;
+use super::reply::sent;
+use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
+use crate::args;
+use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
+use crate::i18n::Lang;
+use crate::store::pledges::{self, Pledge};
+use crate::store::users;
+
+/// Where a registration stands. Each step carries what was collected so far.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum State {
+    #[default]
+    Idle,
+    Employment,
+    Name {
+        employment: Employment,
+    },
+    Nip {
+        employment: Employment,
+        name: FullName,
+    },
+    Unit {
+        employment: Employment,
+        name: FullName,
+        nip: Option<Nip>,
+    },
+}
+
+impl State {
+    /// States that wait for typed text (as opposed to a button).
+    pub fn expects_text(&self) -> bool {
+        matches!(self, State::Name { .. } | State::Nip { .. })
+    }
+}
+
+async fn say(bot: &Bot, app: &App, caller: &Caller, chat: ChatId, text: String) -> HandlerResult {
+    sent(app, caller.id, bot.send_message(chat, text).await).await
+}
+
+pub async fn start(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    msg: Message,
+    payload: String,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let mut text = format!(
+        "{}\n{}",
+        lang.t_args(
+            "start-greeting",
+            args!["name" => caller.record.display_name.clone()]
+        ),
+        lang.t_args(
+            "start-intro",
+            args!["election" => &app.config.election_name]
+        ),
+    );
+    // Deep link t.me/<bot>?start=unit_<code>: HR shares one per agency.
+    if let Some(unit) = payload
+        .trim()
+        .strip_prefix("unit_")
+        .and_then(|c| app.units.find(c))
+        && caller.private
+        && !caller.record.registered
+    {
+        let code = unit.code.clone();
+        let id = caller.id;
+        app.store
+            .run(move |c| users::preselect_unit(c, id, &code))
+            .await?;
+        text.push_str("\n\n");
+        text.push_str(&lang.t_args("start-unit-selected", args!["unit" => &unit.name]));
+    }
+    let result = bot
+        .send_message(msg.chat.id, text)
+        .reply_markup(keyboards::main_menu(lang))
+        .await;
+    sent(&app, caller.id, result).await
+}
+
+/// /ikrar: registered users see the pledge (or their receipt); others start registering.
+pub async fn ikrar(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    dialogue: PledgeDialogue,
+    chat: ChatId,
+) -> HandlerResult {
+    let lang = caller.lang;
+    if !caller.private {
+        let link = format!("https://t.me/{}?start=ikrar", me.username());
+        return say(
+            &bot,
+            &app,
+            &caller,
+            chat,
+            lang.t_args("group-use-private", args!["link" => link]),
+        )
+        .await;
+    }
+    let election = app.config.election_name.clone();
+    let id = caller.id;
+    if let Some(existing) = app
+        .store
+        .run(move |c| pledges::get(c, id, &election))
+        .await?
+    {
+        dialogue.exit().await?;
+        return send_receipt(&bot, &app, &caller, chat, &existing, true).await;
+    }
+    if caller.record.registered {
+        dialogue.exit().await?;
+        return show_pledge(&bot, &app, &caller, chat).await;
+    }
+    dialogue.update(State::Employment).await?;
+    let text = format!(
+        "{}\n\n{}",
+        lang.t("reg-intro"),
+        lang.t("reg-ask-employment")
+    );
+    let result = bot
+        .send_message(chat, text)
+        .reply_markup(keyboards::employment(lang))
+        .await;
+    sent(&app, caller.id, result).await
+}
+
+async fn show_pledge(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let text = format!(
+        "{}\n\n{}",
+        lang.t("pledge-intro"),
+        app.pledge_text.render(lang, &app.config.election_name)
+    );
+    let result = bot
+        .send_message(chat, text)
+        .reply_markup(keyboards::pledge(lang))
+        .await;
+    sent(app, caller.id, result).await
+}
+
+pub fn receipt_text(
+    app: &App,
+    lang: Lang,
+    name: &str,
+    unit_code: Option<&str>,
+    p: &Pledge,
+) -> String {
+    let unit = unit_code
+        .and_then(|c| app.units.find(c))
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| unit_code.unwrap_or("-").to_owned());
+    let local = p.confirmed_at.with_timezone(&app.config.timezone);
+    lang.t_args(
+        "receipt",
+        args![
+            "name" => name,
+            "unit" => unit,
+            "election" => &p.election,
+            "time" => local.format("%d-%m-%Y %H:%M %Z").to_string(),
+            "code" => &p.receipt_code,
+        ],
+    )
+}
+
+async fn send_receipt(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    p: &Pledge,
+    existing: bool,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let id = caller.id;
+    // Re-read the user: the registration may have completed within this same update.
+    let user = app.store.run(move |c| users::get(c, id)).await?;
+    let (name, unit) = user
+        .map(|u| (u.full_name.unwrap_or(u.display_name), u.unit_code))
+        .unwrap_or_default();
+    let mut text = receipt_text(app, lang, &name, unit.as_deref(), p);
+    if existing {
+        text = format!(
+            "{}\n\n{text}",
+            lang.t_args("receipt-existing", args!["election" => &p.election])
+        );
+    }
+    say(bot, app, caller, chat, text).await
+}
+
+pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let u = &caller.record;
+    if !u.registered {
+        return say(&bot, &app, &caller, chat, lang.t("status-unregistered")).await;
+    }
+    let unit = u
+        .unit_code
+        .as_deref()
+        .and_then(|c| app.units.find(c))
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    // Only the owner sees this, in their own chat, yet the NIP is still masked: screenshots travel.
+    let nip = u
+        .nip
+        .clone()
+        .and_then(|n| Nip::try_from(n).ok())
+        .map(|n| n.masked())
+        .unwrap_or_else(|| lang.t("status-no-nip"));
+    let mut text = lang.t_args(
+        "status-registered",
+        args![
+            "name" => u.full_name.clone().unwrap_or_default(),
+            "employment" => u.employment.map(|e| lang.t(e.label_key())).unwrap_or_default(),
+            "nip" => nip,
+            "unit" => unit,
+        ],
+    );
+    let election = app.config.election_name.clone();
+    let id = caller.id;
+    match app
+        .store
+        .run(move |c| pledges::get(c, id, &election))
+        .await?
+    {
+        Some(p) => {
+            text.push_str("\n\n");
+            text.push_str(&receipt_text(
+                &app,
+                lang,
+                u.full_name.as_deref().unwrap_or(""),
+                u.unit_code.as_deref(),
+                &p,
+            ));
+        }
+        None => {
+            text.push_str("\n\n");
+            text.push_str(&lang.t_args(
+                "status-not-pledged",
+                args!["election" => &app.config.election_name],
+            ));
+        }
+    }
+    say(&bot, &app, &caller, chat, text).await
+}
+
+pub async fn switch_lang(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    chat: ChatId,
+    to: Lang,
+) -> HandlerResult {
+    let id = caller.id;
+    app.store
+        .run(move |c| users::set_language(c, id, to))
+        .await?;
+    let result = bot
+        .send_message(chat, to.t("lang-set"))
+        .reply_markup(keyboards::main_menu(to))
+        .await;
+    sent(&app, caller.id, result).await
+}
+
+pub async fn cancel(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    dialogue: PledgeDialogue,
+    chat: ChatId,
+) -> HandlerResult {
+    dialogue.exit().await?;
+    say(&bot, &app, &caller, chat, caller.lang.t("reg-cancelled")).await
+}
+
+// ---- Registration steps -------------------------------------------------------------
+
+async fn ask_name(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let result = bot
+        .send_message(chat, lang.t("reg-ask-name"))
+        .reply_markup(keyboards::use_name(lang, &caller.record.display_name))
+        .await;
+    sent(app, caller.id, result).await
+}
+
+async fn ask_nip(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    employment: Employment,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let result = if employment.requires_nip() {
+        bot.send_message(chat, lang.t("reg-ask-nip-required")).await
+    } else {
+        bot.send_message(chat, lang.t("reg-ask-nip-optional"))
+            .reply_markup(keyboards::skip_nip(lang))
+            .await
+    };
+    sent(app, caller.id, result).await
+}
+
+async fn ask_unit(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let (_, pages) = app.units.page(0, keyboards::UNITS_PER_PAGE);
+    let text = lang.t_args("reg-ask-unit", args!["page" => 1usize, "pages" => pages]);
+    let markup = keyboards::units(lang, &app.units, 0, caller.record.unit_code.as_deref());
+    let result = bot.send_message(chat, text).reply_markup(markup).await;
+    sent(app, caller.id, result).await
+}
+
+/// Typed text while the dialogue waits for a name or a NIP.
+pub async fn receive_text(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    dialogue: PledgeDialogue,
+    state: State,
+    msg: Message,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let chat = msg.chat.id;
+    let Some(text) = msg.text() else {
+        return say(&bot, &app, &caller, chat, lang.t("reg-expect-text")).await;
+    };
+    match state {
+        State::Name { employment } => match FullName::parse(text) {
+            Ok(name) => {
+                dialogue.update(State::Nip { employment, name }).await?;
+                ask_nip(&bot, &app, &caller, chat, employment).await
+            }
+            Err(e) => say(&bot, &app, &caller, chat, lang.t(e.message_key())).await,
+        },
+        State::Nip { employment, name } => {
+            let today = chrono::Utc::now()
+                .with_timezone(&app.config.timezone)
+                .date_naive();
+            match Nip::parse(text, today) {
+                Ok(nip) => {
+                    dialogue
+                        .update(State::Unit {
+                            employment,
+                            name,
+                            nip: Some(nip),
+                        })
+                        .await?;
+                    ask_unit(&bot, &app, &caller, chat).await
+                }
+                Err(e) => {
+                    let count = text.chars().filter(|c| c.is_ascii_digit()).count();
+                    let reply = lang.t_args(e.message_key(), args!["count" => count]);
+                    say(&bot, &app, &caller, chat, reply).await
+                }
+            }
+        }
+        _ => say(&bot, &app, &caller, chat, lang.t("reg-expect-button")).await,
+    }
+}
+
+/// A message (text or not) while the dialogue waits for a button.
+pub async fn expect_button(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
+    say(
+        &bot,
+        &app,
+        &caller,
+        msg.chat.id,
+        caller.lang.t("reg-expect-button"),
+    )
+    .await
+}
+
+/// Buttons of the pledge flow. Each is checked against the dialogue state it belongs to:
+/// a stale or forged button gets a short notice and changes nothing.
+pub async fn on_callback(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    dialogue: PledgeDialogue,
+    state: State,
+    q: CallbackQuery,
+    data: CallbackData,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let chat = dialogue.chat_id();
+    let ack = bot.answer_callback_query(q.id.clone());
+    match (data, state) {
+        (CallbackData::Employment(code), State::Employment) => {
+            let Some(employment) = Employment::parse(&code) else {
+                return stale(&bot, &q, lang).await;
+            };
+            ack.await?;
+            dialogue.update(State::Name { employment }).await?;
+            ask_name(&bot, &app, &caller, chat).await
+        }
+        (CallbackData::UseTelegramName, State::Name { employment }) => {
+            ack.await?;
+            match FullName::parse(&caller.record.display_name) {
+                Ok(name) => {
+                    dialogue.update(State::Nip { employment, name }).await?;
+                    ask_nip(&bot, &app, &caller, chat, employment).await
+                }
+                Err(e) => say(&bot, &app, &caller, chat, lang.t(e.message_key())).await,
+            }
+        }
+        (CallbackData::SkipNip, State::Nip { employment, name }) if !employment.requires_nip() => {
+            ack.await?;
+            dialogue
+                .update(State::Unit {
+                    employment,
+                    name,
+                    nip: None,
+                })
+                .await?;
+            ask_unit(&bot, &app, &caller, chat).await
+        }
+        (CallbackData::UnitPage(page), State::Unit { .. }) => {
+            ack.await?;
+            let Some(message) = q.message.as_ref().map(MaybeInaccessibleMessage::id) else {
+                return Ok(());
+            };
+            let (_, pages) = app.units.page(page, keyboards::UNITS_PER_PAGE);
+            let page = page.min(pages - 1);
+            let text = lang.t_args("reg-ask-unit", args!["page" => page + 1, "pages" => pages]);
+            let markup =
+                keyboards::units(lang, &app.units, page, caller.record.unit_code.as_deref());
+            let result = bot
+                .edit_message_text(chat, message, text)
+                .reply_markup(markup)
+                .await;
+            sent(&app, caller.id, result).await
+        }
+        (
+            CallbackData::Unit(code),
+            State::Unit {
+                employment,
+                name,
+                nip,
+            },
+        ) => {
+            let Some(unit) = app.units.find(&code) else {
+                return stale(&bot, &q, lang).await;
+            };
+            ack.await?;
+            let unit_code: UnitCode = unit.code.clone();
+            let id = caller.id;
+            app.store
+                .run(move |c| users::register(c, id, employment, &name, nip.as_ref(), &unit_code))
+                .await?;
+            dialogue.exit().await?;
+            if let Some(message) = q.message.as_ref().map(MaybeInaccessibleMessage::id) {
+                let text = lang.t_args("reg-unit-chosen", args!["unit" => &unit.name]);
+                sent(
+                    &app,
+                    caller.id,
+                    bot.edit_message_text(chat, message, text).await,
+                )
+                .await?;
+            }
+            show_pledge(&bot, &app, &caller, chat).await
+        }
+        (CallbackData::PledgeConfirm, _) => confirm(bot, app, caller, dialogue, q).await,
+        (CallbackData::PledgeCancel, _) => {
+            ack.await?;
+            clear_buttons(&bot, &app, &caller, &q).await?;
+            say(&bot, &app, &caller, chat, lang.t("pledge-cancelled")).await
+        }
+        _ => stale(&bot, &q, lang).await,
+    }
+}
+
+/// Confirms the pledge. Valid from any state for a registered user, and idempotent:
+/// a double tap or replayed callback leaves one row and shows the same receipt.
+async fn confirm(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    dialogue: PledgeDialogue,
+    q: CallbackQuery,
+) -> HandlerResult {
+    if !caller.record.registered || !caller.private {
+        return stale(&bot, &q, caller.lang).await;
+    }
+    bot.answer_callback_query(q.id.clone()).await?;
+    let chat = dialogue.chat_id();
+    let election = app.config.election_name.clone();
+    let hash = pledge::text_hash(&app.pledge_text.render(caller.lang, &election));
+    let id = caller.id;
+    let (p, created) = app
+        .store
+        .run(move |c| pledges::confirm(c, id, &election, &hash))
+        .await?;
+    if created {
+        tracing::info!(user_id = id, "pledge confirmed");
+    }
+    dialogue.exit().await?;
+    clear_buttons(&bot, &app, &caller, &q).await?;
+    send_receipt(&bot, &app, &caller, chat, &p, !created).await
+}
+
+/// Removes the buttons from the message that carried them, so the choice can't be repeated.
+async fn clear_buttons(bot: &Bot, app: &App, caller: &Caller, q: &CallbackQuery) -> HandlerResult {
+    if let Some(m) = q.regular_message() {
+        let result = bot.edit_message_reply_markup(m.chat.id, m.id).await;
+        sent(app, caller.id, result).await?;
+    }
+    Ok(())
+}
+
+pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
+    bot.answer_callback_query(q.id.clone())
+        .text(lang.t("callback-stale"))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,161 @@
+//! Every path an update can take, in one tree.
+
+use std::sync::Arc;
+
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, Me};
+
+use super::callback::{CallbackData, MenuAction};
+use super::commands::{AdminCommand, Command};
+use super::pledge::{self, State};
+use super::reply::sent;
+use super::storage::SqliteDialogues;
+use super::{App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, caller, commands};
+
+pub fn schema() -> UpdateHandler<HandlerError> {
+    let admin_commands = teloxide::filter_command::<AdminCommand, _>()
+        .branch(dptree::filter(|c: Caller| c.role.is_admin()).endpoint(admin::on_command))
+        .endpoint(admin::refuse);
+
+    let messages = dptree::entry()
+        .branch(teloxide::filter_command::<Command, _>().endpoint(on_command))
+        .branch(admin_commands)
+        .branch(dptree::filter(|msg: Message| looks_like_command(&msg)).endpoint(unknown_command))
+        .branch(dptree::filter(|state: State| state.expects_text()).endpoint(pledge::receive_text))
+        .branch(case![State::Employment].endpoint(pledge::expect_button))
+        .branch(
+            case![State::Unit {
+                employment,
+                name,
+                nip
+            }]
+            .endpoint(pledge::expect_button),
+        )
+        .branch(dptree::endpoint(on_idle_message));
+
+    let callbacks = Update::filter_callback_query()
+        .branch(
+            dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(CallbackData::parse))
+                .endpoint(on_callback),
+        )
+        .endpoint(|bot: Bot, q: CallbackQuery, caller: Caller| async move {
+            pledge::stale(&bot, &q, caller.lang).await
+        });
+
+    dptree::entry()
+        .filter_map_async(caller::load)
+        .enter_dialogue::<Update, SqliteDialogues, State>()
+        .branch(Update::filter_message().chain(messages.clone()))
+        // An edited NIP or question is read again; the dialogue decides what it means.
+        .branch(Update::filter_edited_message().chain(messages))
+        .branch(callbacks)
+}
+
+fn looks_like_command(msg: &Message) -> bool {
+    msg.text().is_some_and(|t| t.starts_with('/'))
+}
+
+async fn on_command(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    dialogue: PledgeDialogue,
+    msg: Message,
+    cmd: Command,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    match cmd {
+        Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
+        Command::Ikrar | Command::Pledge => {
+            pledge::ikrar(bot, app, caller, me, dialogue, chat).await
+        }
+        Command::Status => pledge::status(bot, app, caller, chat).await,
+        Command::Lang => {
+            let to = caller.lang.other();
+            pledge::switch_lang(bot, app, caller, chat, to).await
+        }
+        Command::Help | Command::Bantuan => {
+            let text = commands::help_text(caller.lang, caller.role);
+            sent(&app, caller.id, bot.send_message(chat, text).await).await
+        }
+        Command::Batal | Command::Cancel => pledge::cancel(bot, app, caller, dialogue, chat).await,
+    }
+}
+
+/// A slash command we don't know. In groups it may belong to another bot: stay quiet there,
+/// and for `/cmd@OtherBot` anywhere.
+async fn unknown_command(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    msg: Message,
+) -> HandlerResult {
+    let text = msg.text().unwrap_or_default();
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let addressed_elsewhere = first
+        .split_once('@')
+        .is_some_and(|(_, bot_name)| !bot_name.eq_ignore_ascii_case(me.username()));
+    if !caller.private || addressed_elsewhere {
+        return Ok(());
+    }
+    sent(
+        &app,
+        caller.id,
+        bot.send_message(msg.chat.id, caller.lang.t("unknown-command"))
+            .await,
+    )
+    .await
+}
+
+/// A message outside any dialogue.
+async fn on_idle_message(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
+    if !caller.private {
+        return Ok(());
+    }
+    if msg.text().is_none() {
+        return sent(
+            &app,
+            caller.id,
+            bot.send_message(msg.chat.id, caller.lang.t("only-text"))
+                .await,
+        )
+        .await;
+    }
+    let text = commands::help_text(caller.lang, caller.role);
+    sent(&app, caller.id, bot.send_message(msg.chat.id, text).await).await
+}
+
+async fn on_callback(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    dialogue: PledgeDialogue,
+    state: State,
+    q: CallbackQuery,
+    data: CallbackData,
+) -> HandlerResult {
+    let chat: ChatId = dialogue.chat_id();
+    match data {
+        CallbackData::Menu(action) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            match action {
+                MenuAction::Pledge => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
+                MenuAction::Status => pledge::status(bot, app, caller, chat).await,
+                MenuAction::Ask => {
+                    let text = commands::help_text(caller.lang, caller.role);
+                    sent(&app, caller.id, bot.send_message(chat, text).await).await
+                }
+            }
+        }
+        CallbackData::Lang(to) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            pledge::switch_lang(bot, app, caller, chat, to).await
+        }
+        other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
+    }
+}
