@@ -6,6 +6,8 @@ use netralitas_bot::config::Config;
 use netralitas_bot::startup;
 
 fn main() -> ExitCode {
+    // Before the logger, so RUST_LOG from .env applies; Config reads .env again harmlessly.
+    let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

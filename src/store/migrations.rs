@@ -3,8 +3,10 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![M::up(INITIAL), M::up(super::audit::SCHEMA)])
+}
+
+const INITIAL: &str = r#"
         CREATE TABLE users (
             id            INTEGER PRIMARY KEY,          -- Telegram user id
             display_name  TEXT NOT NULL,
@@ -56,6 +58,4 @@ pub fn migrations() -> Migrations<'static> {
             updated_at TEXT NOT NULL,
             PRIMARY KEY (user_id, rule_id)
         );
-        "#,
-    )])
-}
+        "#;

@@ -1,6 +1,7 @@
 //! SQLite store. One connection behind a mutex; async callers hop to a blocking thread
 //! through [`Store::run`], so no connection is ever held across an `.await`.
 
+pub mod audit;
 pub mod dialogues;
 mod migrations;
 pub mod pledges;

@@ -101,6 +101,7 @@ pub async fn publish_menu_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use teloxide::utils::command::BotCommands as _;
 
     #[test]
     fn commands_parse_with_and_without_arguments() {
