@@ -17,4 +17,15 @@ pub struct Cli {
 pub enum Cmd {
     /// Run the bot with long polling (the default when no subcommand is given).
     Run,
+    /// Print the pledge totals per unit, as /stats shows them (no token needed).
+    Stats,
+    /// Write registrations and pledges to a CSV file (no token needed; audited).
+    Export {
+        /// Where to write the CSV.
+        #[arg(long, default_value = "pledges.csv")]
+        out: std::path::PathBuf,
+        /// Only this work unit (its code from UNITS_FILE).
+        #[arg(long)]
+        unit: Option<String>,
+    },
 }

@@ -2,8 +2,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod i18n;
+pub mod knowledge;
+pub mod reminders;
+pub mod reports;
 pub mod startup;
 pub mod store;
 pub mod telegram;

@@ -37,6 +37,26 @@ fn main() -> ExitCode {
                 running.wait().await;
                 Ok::<_, anyhow::Error>(ExitCode::SUCCESS)
             }
+            Cmd::Stats => {
+                let app = startup::build_app(config)?;
+                print!(
+                    "{}",
+                    netralitas_bot::reports::cli::stats(&app.config, &app.store, &app.units)?
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Cmd::Export { out, unit } => {
+                let app = startup::build_app(config)?;
+                let rows = netralitas_bot::reports::cli::export(
+                    &app.config,
+                    &app.store,
+                    &app.units,
+                    &out,
+                    unit.as_deref(),
+                )?;
+                eprintln!("{rows} rows written to {}", out.display());
+                Ok(ExitCode::SUCCESS)
+            }
         }
     });
     match result {

@@ -11,7 +11,9 @@ use teloxide::update_listeners::Polling;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
+use crate::reminders::Clock;
 use crate::store::Store;
 use crate::telegram::storage::SqliteDialogues;
 use crate::telegram::{App, commands, schema};
@@ -52,6 +54,7 @@ pub struct Running {
     pub app: Arc<App>,
     shutdown: ShutdownToken,
     dispatcher: JoinHandle<()>,
+    workers: Workers,
 }
 
 impl Running {
@@ -61,26 +64,44 @@ impl Running {
             done.await;
         }
         let _ = self.dispatcher.await;
+        self.workers.stop().await;
     }
 
     /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
+        self.workers.stop().await;
     }
 }
 
 pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
+    start_with_clock(config, poll_timeout, Clock::system()).await
+}
+
+/// As [`start`], with "now" shifted (tests place it relative to the election).
+pub async fn start_with_clock(
+    config: Config,
+    poll_timeout: Duration,
+    clock: Clock,
+) -> anyhow::Result<Running> {
     let bot = bot(&config)?;
     let app = build_app(config)?;
     if let Err(e) = commands::publish_default_menu(&bot).await {
         // The menu is a convenience; the bot works without it.
         tracing::warn!(error = %e, "could not publish the command menu");
     }
+    crate::telegram::roles::publish_officer_menus(&bot, &app).await;
+
+    // The outbox worker paces itself: interactive replies never wait behind a broadcast.
+    let wakeup = Wakeup::new();
+    let workers = Workers::spawn(bot.clone(), app.clone(), clock, wakeup.clone());
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
-            SqliteDialogues::new(app.store.clone())
+            SqliteDialogues::new(app.store.clone()),
+            clock,
+            wakeup
         ])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -103,5 +124,6 @@ pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Run
         app,
         shutdown,
         dispatcher,
+        workers,
     })
 }

@@ -93,11 +93,6 @@ lang-set = Language switched to English.
 
 ## Admin
 refused-role = Sorry, this command is only for authorised officers.
-stats-title = 📊 Pledge totals — { $election }
-stats-totals = Registered: { $registered } · Pledged: { $pledged } ({ $percent } %)
-stats-unit-header = Unit
-stats-no-unit = (no unit)
-stats-empty = No civil servant has registered yet.
 
 ## General
 group-use-private = To register and pledge, please message me privately: { $link }

@@ -93,11 +93,6 @@ lang-set = Bahasa diganti ke Bahasa Indonesia.
 
 ## Admin
 refused-role = Maaf, perintah ini hanya untuk petugas yang berwenang.
-stats-title = 📊 Rekap ikrar — { $election }
-stats-totals = Terdaftar: { $registered } · Berikrar: { $pledged } ({ $percent } %)
-stats-unit-header = Unit
-stats-no-unit = (tanpa unit)
-stats-empty = Belum ada ASN yang terdaftar.
 
 ## Umum
 group-use-private = Untuk mendaftar dan berikrar, silakan kirim pesan pribadi kepada saya: { $link }

@@ -3,7 +3,12 @@
 use rusqlite_migration::{M, Migrations};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(INITIAL), M::up(super::audit::SCHEMA)])
+    Migrations::new(vec![
+        M::up(INITIAL),
+        M::up(super::audit::SCHEMA),
+        M::up(super::outbox::SCHEMA),
+        M::up(super::reports::SCHEMA),
+    ])
 }
 
 const INITIAL: &str = r#"

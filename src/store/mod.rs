@@ -2,10 +2,13 @@
 //! through [`Store::run`], so no connection is ever held across an `.await`.
 
 pub mod audit;
+pub mod broadcasts;
 pub mod dialogues;
 mod migrations;
+pub mod outbox;
 pub mod pledges;
 pub mod questions;
+pub mod reports;
 pub mod users;
 
 use std::path::Path;

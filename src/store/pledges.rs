@@ -45,33 +45,33 @@ pub fn confirm(
     election: &str,
     text_hash: &str,
 ) -> Result<(Pledge, bool)> {
+    // RETURNING hands back the new row in the same statement; only a repeat needs a read.
     let mut insert = conn.prepare_cached(
         "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
          VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(user_id, election) DO NOTHING",
+         ON CONFLICT(user_id, election) DO NOTHING
+         RETURNING user_id, election, text_hash, confirmed_at, receipt_code",
     )?;
     // Receipt codes are random; a clash with an existing code is retried, not surfaced.
     for _ in 0..5 {
-        match insert.execute(params![
-            user_id,
-            election,
-            text_hash,
-            now_utc(),
-            new_receipt_code()
-        ]) {
-            Ok(inserted) => {
-                let pledge = get(conn, user_id, election)?
-                    .ok_or_else(|| StoreError::Malformed("pledge vanished after insert".into()))?;
-                return Ok((pledge, inserted == 1));
+        let code = new_receipt_code();
+        match insert
+            .query_row(params![user_id, election, text_hash, now_utc(), code], from_row)
+            .optional()
+        {
+            Ok(Some(pledge)) => return Ok((pledge, true)),
+            Ok(None) => {
+                let existing = get(conn, user_id, election)?
+                    .ok_or_else(|| StoreError::Malformed("pledge conflict without a row".into()))?;
+                return Ok((existing, false));
             }
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation => {}
+                if e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && e.extended_code != rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => {}
             Err(e) => return Err(e.into()),
         }
     }
-    Err(StoreError::Malformed(
-        "could not draw a unique receipt code".into(),
-    ))
+    Err(StoreError::Malformed("could not draw a unique receipt code".into()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

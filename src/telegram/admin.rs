@@ -1,18 +1,72 @@
-//! Admin commands. The role gate sits in the schema; handlers here may assume it passed
-//! but still re-read the role for anything that changes data.
+//! Report commands for HR and admins (/stats, /chart, /export, /unanswered, /feedback,
+//! /audit) and the entry point of role management (in `roles`). The role gate is a filter in
+//! the schema built from [`required_role`], evaluated with the role loaded for this update.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use chrono::{NaiveDate, Utc};
 use teloxide::prelude::*;
-use teloxide::types::ParseMode;
-use teloxide::utils::html;
+use teloxide::types::{InputFile, MessageId, ParseMode};
 
 use super::commands::AdminCommand;
 use super::reply::sent;
-use super::{App, Caller, HandlerResult};
+use super::{App, Caller, HandlerResult, roles};
 use crate::args;
+use crate::domain::{Role, UnitCode};
 use crate::i18n::Lang;
-use crate::store::pledges::{self, Totals};
+use crate::reports::chart::{self, ChartBar};
+use crate::reports::export::{self, ExportError, ExportSpec};
+use crate::reports::stats;
+use crate::store::{StoreError, audit, questions, users};
+
+/// Table rows that keep a /stats message under Telegram's 4096 characters.
+const TELEGRAM_MAX_UNITS: usize = 70;
+/// Exports above this many rows get a status message that is edited while they are built.
+pub const BIG_EXPORT_ROWS: i64 = 5_000;
+/// How often the status message of a big export is edited (Telegram limits edits too).
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(1500);
+/// Plain-text replies are cut here, below Telegram's 4096-character limit.
+const MAX_TEXT: usize = 3900;
+/// A single unanswered question is shown up to this many characters.
+const QUESTION_CHARS: usize = 200;
+
+/// The least role that may run a command. Reports are for HR too; roles and the Q&A
+/// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
+pub fn required_role(cmd: &AdminCommand) -> Role {
+    match cmd {
+        AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,
+        AdminCommand::Unanswered
+        | AdminCommand::Feedback
+        | AdminCommand::GrantHr(_)
+        | AdminCommand::RevokeHr(_)
+        | AdminCommand::Roles
+        | AdminCommand::Audit => Role::Admin,
+        AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) => Role::Owner,
+    }
+}
+
+pub fn allowed(caller: &Caller, cmd: &AdminCommand) -> bool {
+    caller.role >= required_role(cmd)
+}
+
+/// The command's name for logs: never its argument, which may name a person.
+fn command_name(cmd: &AdminCommand) -> &'static str {
+    match cmd {
+        AdminCommand::Stats => "stats",
+        AdminCommand::Chart => "chart",
+        AdminCommand::Export(_) => "export",
+        AdminCommand::Unanswered => "unanswered",
+        AdminCommand::Feedback => "feedback",
+        AdminCommand::GrantAdmin(_) => "grant_admin",
+        AdminCommand::RevokeAdmin(_) => "revoke_admin",
+        AdminCommand::GrantHr(_) => "grant_hr",
+        AdminCommand::RevokeHr(_) => "revoke_hr",
+        AdminCommand::Roles => "roles",
+        AdminCommand::Audit => "audit",
+    }
+}
 
 pub async fn on_command(
     bot: Bot,
@@ -21,94 +75,465 @@ pub async fn on_command(
     msg: Message,
     cmd: AdminCommand,
 ) -> HandlerResult {
+    let chat = msg.chat.id;
+    // Reports carry names and NIPs: they go to the officer alone, never into a group.
+    if !caller.private {
+        tracing::info!(
+            user_id = caller.id,
+            command = command_name(&cmd),
+            "officer command in a group"
+        );
+        return reply(
+            &bot,
+            &app,
+            &caller,
+            chat,
+            caller.lang.t("reports-private-only"),
+        )
+        .await;
+    }
+    tracing::info!(
+        user_id = caller.id,
+        command = command_name(&cmd),
+        "officer command"
+    );
     match cmd {
-        AdminCommand::Stats => stats(bot, app, caller, msg).await,
+        AdminCommand::Stats => stats(bot, app, caller, chat).await,
+        AdminCommand::Chart => chart(bot, app, caller, chat).await,
+        AdminCommand::Export(unit) => export(bot, app, caller, chat, unit).await,
+        AdminCommand::Unanswered => unanswered(bot, app, caller, chat).await,
+        AdminCommand::Feedback => feedback(bot, app, caller, chat).await,
+        AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
+        AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
+        AdminCommand::GrantAdmin(target) => {
+            roles::change(
+                bot,
+                app,
+                caller,
+                chat,
+                roles::Change::Grant(Role::Admin),
+                target,
+            )
+            .await
+        }
+        AdminCommand::RevokeAdmin(target) => {
+            roles::change(
+                bot,
+                app,
+                caller,
+                chat,
+                roles::Change::Revoke(Role::Admin),
+                target,
+            )
+            .await
+        }
+        AdminCommand::GrantHr(target) => {
+            roles::change(
+                bot,
+                app,
+                caller,
+                chat,
+                roles::Change::Grant(Role::Hr),
+                target,
+            )
+            .await
+        }
+        AdminCommand::RevokeHr(target) => {
+            roles::change(
+                bot,
+                app,
+                caller,
+                chat,
+                roles::Change::Revoke(Role::Hr),
+                target,
+            )
+            .await
+        }
     }
 }
 
 /// Anyone without the role: one polite line, nothing about what the command would show.
-pub async fn refuse(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
-    tracing::warn!(user_id = caller.id, "refused a privileged command");
-    let result = bot
-        .send_message(msg.chat.id, caller.lang.t("refused-role"))
-        .await;
-    sent(&app, caller.id, result).await
+pub async fn refuse(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    msg: Message,
+    cmd: AdminCommand,
+) -> HandlerResult {
+    tracing::warn!(
+        user_id = caller.id,
+        role = caller.role.code(),
+        command = command_name(&cmd),
+        "refused a privileged command"
+    );
+    reply(
+        &bot,
+        &app,
+        &caller,
+        msg.chat.id,
+        caller.lang.t("refused-role"),
+    )
+    .await
 }
 
-async fn stats(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
-    let election = app.config.election_name.clone();
-    let totals = app
-        .store
-        .run(move |c| pledges::totals(c, &election))
-        .await?;
-    let text = render_stats(&app, caller.lang, &totals);
+pub(super) async fn reply(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    text: String,
+) -> HandlerResult {
+    sent(app, caller.id, bot.send_message(chat, text).await).await
+}
+
+/// Today in the deployment's time zone: reports and file names use local dates.
+pub fn local_today(app: &App) -> NaiveDate {
+    Utc::now().with_timezone(&app.config.timezone).date_naive()
+}
+
+async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
+    let a = app.clone();
+    let today = local_today(app);
+    app.store
+        .run(move |c| {
+            stats::build(
+                c,
+                &a.units,
+                &a.config.election_name,
+                a.config.timezone,
+                today,
+            )
+        })
+        .await
+}
+
+async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let report = load_stats(&app).await?;
+    let html = report.render(caller.lang, TELEGRAM_MAX_UNITS).html();
     let result = bot
-        .send_message(msg.chat.id, text)
+        .send_message(chat, html)
         .parse_mode(ParseMode::Html)
         .await;
     sent(&app, caller.id, result).await
 }
 
-/// Width of the unit column: the table must fit a phone screen in monospace.
-const UNIT_WIDTH: usize = 16;
+async fn chart(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let report = load_stats(&app).await?;
+    let lang = caller.lang;
+    let bars: Vec<ChartBar> = report
+        .units
+        .iter()
+        .map(|u| ChartBar {
+            label: match &u.code {
+                Some(_) if !u.name.is_empty() => u.name.clone(),
+                Some(code) => code.clone(),
+                None => lang.t("stats-no-unit"),
+            },
+            done: u.pledged,
+            base: u.completion_base(),
+        })
+        .collect();
+    if bars.is_empty() {
+        return reply(&bot, &app, &caller, chat, lang.t("chart-empty")).await;
+    }
+    let election = app.config.election_name.clone();
+    let title = lang.t_args("chart-title", args!["election" => &election]);
+    // Rasterising is CPU work: keep it off the async workers.
+    let drawn = tokio::task::spawn_blocking(move || chart::render(&title, &bars)).await?;
+    let picture = match drawn {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "chart rendering failed");
+            return reply(&bot, &app, &caller, chat, lang.t("reports-failed")).await;
+        }
+    };
+    let today = local_today(&app);
+    let caption = lang.t_args(
+        "chart-caption",
+        args![
+            "election" => &election,
+            "date" => today.format("%d-%m-%Y").to_string(),
+            "pledged" => report.pledged,
+            "registered" => report.registered
+        ],
+    );
+    let file = InputFile::memory(picture.png).file_name(format!(
+        "grafik-ikrar-{}-{}.png",
+        crate::reports::slug(&election),
+        today.format("%Y-%m-%d")
+    ));
+    let result = bot.send_photo(chat, file).caption(caption).await;
+    sent(&app, caller.id, result).await
+}
 
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 {
-        "0".into()
+/// `/export [unit code]`: the CSV as a document. Big exports edit one status message with
+/// their progress so the officer knows the bot is working.
+async fn export(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    chat: ChatId,
+    arg: String,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let arg = arg.trim().to_owned();
+    let unit: Option<UnitCode> = if arg.is_empty() {
+        None
     } else {
-        format!("{:.1}", part as f64 * 100.0 / whole as f64)
+        match app.units.find(&arg) {
+            Some(u) => Some(u.code.clone()),
+            None => {
+                let text = unknown_unit_text(&app, lang, &arg);
+                return reply(&bot, &app, &caller, chat, text).await;
+            }
+        }
+    };
+
+    let count_unit = unit.clone();
+    let total = app
+        .store
+        .run(move |c| {
+            crate::store::reports::count_export_rows(c, count_unit.as_ref().map(UnitCode::as_str))
+        })
+        .await?;
+    let status = if total > BIG_EXPORT_ROWS {
+        let text = progress_text(lang, total, 0);
+        match bot.send_message(chat, text).await {
+            Ok(m) => Some(m.id),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not send the export status message");
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let done = Arc::new(AtomicUsize::new(0));
+    let job = {
+        let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
+        app.store.run(move |c| {
+            let spec = ExportSpec {
+                election: &a.config.election_name,
+                unit: unit.as_ref(),
+                units: &a.units,
+                tz: a.config.timezone,
+                lang,
+            };
+            let (bytes, rows) =
+                export::to_bytes(c, spec, &mut |n| done.store(n, Ordering::Relaxed)).map_err(
+                    |e| match e {
+                        ExportError::Store(s) => s,
+                        other => StoreError::Malformed(other.to_string()),
+                    },
+                )?;
+            let scope = unit.as_ref().map_or("all", UnitCode::as_str);
+            audit::record(c, caller.id, "export", &format!("unit={scope} rows={rows}"))?;
+            Ok((bytes, rows))
+        })
+    };
+    let (bytes, rows) = with_progress(&bot, chat, status, lang, total, &done, job).await?;
+
+    let today = local_today(&app);
+    let name = export::file_name(&app.config.election_name, unit.as_ref(), today);
+    let scope = match &unit {
+        Some(u) => app
+            .units
+            .get(u)
+            .map_or_else(|| u.as_str().to_owned(), |x| x.name.clone()),
+        None => lang.t("export-scope-all"),
+    };
+    let caption = lang.t_args(
+        "export-caption",
+        args!["election" => &app.config.election_name, "scope" => scope, "rows" => rows],
+    );
+    let result = bot
+        .send_document(chat, InputFile::memory(bytes).file_name(name))
+        .caption(caption)
+        .await;
+    if let Some(id) = status {
+        let text = lang.t_args("export-done", args!["total" => rows]);
+        if let Err(e) = bot.edit_message_text(chat, id, text).await {
+            tracing::warn!(error = %e, "could not finish the export status message");
+        }
+    }
+    sent(&app, caller.id, result).await
+}
+
+/// Waits for the export, editing the status message (if any) as rows are written.
+async fn with_progress<T>(
+    bot: &Bot,
+    chat: ChatId,
+    status: Option<MessageId>,
+    lang: Lang,
+    total: i64,
+    done: &AtomicUsize,
+    job: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    let mut job = std::pin::pin!(job);
+    let mut shown = 0;
+    loop {
+        tokio::select! {
+            result = &mut job => return result,
+            _ = tokio::time::sleep(PROGRESS_INTERVAL), if status.is_some() => {
+                let now = done.load(Ordering::Relaxed);
+                if let (Some(id), true) = (status, now != shown) {
+                    shown = now;
+                    let text = progress_text(lang, total, now);
+                    if let Err(e) = bot.edit_message_text(chat, id, text).await {
+                        tracing::debug!(error = %e, "export progress edit failed");
+                    }
+                }
+            }
+        }
     }
 }
 
-pub fn render_stats(app: &App, lang: Lang, t: &Totals) -> String {
-    let mut out = format!(
-        "<b>{}</b>\n",
-        html::escape(&lang.t_args(
-            "stats-title",
-            args!["election" => &app.config.election_name]
-        ))
-    );
-    if t.registered == 0 {
-        out.push_str(&html::escape(&lang.t("stats-empty")));
-        return out;
+fn progress_text(lang: Lang, total: i64, done: usize) -> String {
+    lang.t_args("export-progress", args!["total" => total, "done" => done])
+}
+
+fn unknown_unit_text(app: &App, lang: Lang, raw: &str) -> String {
+    let examples: Vec<&str> = app
+        .units
+        .all()
+        .iter()
+        .take(3)
+        .map(|u| u.code.as_str())
+        .collect();
+    // The code is echoed back: cut it so a pasted essay doesn't come back whole.
+    let shown: String = raw.chars().take(30).collect();
+    lang.t_args(
+        "export-unknown-unit",
+        args!["code" => shown, "examples" => examples.join(", ")],
+    )
+}
+
+/// Cuts a reply below Telegram's limit on a line boundary.
+pub(super) fn cut(mut text: String) -> String {
+    if text.chars().count() > MAX_TEXT {
+        let end = text
+            .char_indices()
+            .nth(MAX_TEXT)
+            .map_or(text.len(), |(i, _)| i);
+        let end = text[..end].rfind('\n').unwrap_or(end);
+        text.truncate(end);
+        text.push_str("\n…");
     }
-    out.push_str(&html::escape(&lang.t_args(
-        "stats-totals",
-        args!["registered" => t.registered, "pledged" => t.pledged, "percent" => percent(t.pledged, t.registered)],
-    )));
-    let mut rows: Vec<_> = t.per_unit.iter().collect();
-    rows.sort_by(|a, b| {
-        let share = |u: &pledges::UnitCount| u.pledged as f64 / u.registered.max(1) as f64;
-        share(b)
-            .total_cmp(&share(a))
-            .then(b.registered.cmp(&a.registered))
-    });
-    let mut table = format!(
-        "{:<UNIT_WIDTH$} {:>5} {:>5} {:>5}\n",
-        lang.t("stats-unit-header"),
-        "reg",
-        "ikr",
-        "%"
-    );
-    for u in rows {
-        let name = u
-            .unit_code
-            .as_deref()
-            .map(|c| {
-                app.units
-                    .find(c)
-                    .map(|x| x.code.as_str().to_owned())
-                    .unwrap_or_else(|| c.to_owned())
-            })
-            .unwrap_or_else(|| lang.t("stats-no-unit"));
-        let name: String = name.chars().take(UNIT_WIDTH).collect();
-        table.push_str(&format!(
-            "{name:<UNIT_WIDTH$} {:>5} {:>5} {:>5}\n",
-            u.registered,
-            u.pledged,
-            percent(u.pledged, u.registered)
-        ));
+    text
+}
+
+async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let top = app.store.run(|c| questions::top_unanswered(c, 15)).await?;
+    let text = if top.is_empty() {
+        lang.t("unanswered-empty")
+    } else {
+        let mut text = lang.t("unanswered-title");
+        for (question, count) in top {
+            let question: String = question
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(QUESTION_CHARS)
+                .collect();
+            text.push('\n');
+            text.push_str(&lang.t_args(
+                "unanswered-line",
+                args!["count" => count, "question" => question],
+            ));
+        }
+        text
+    };
+    // Plain text, no parse mode: a question typed as "<b>" shows as typed.
+    reply(&bot, &app, &caller, chat, cut(text)).await
+}
+
+async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let counts = app.store.run(|c| questions::feedback_counts(c)).await?;
+    let text = if counts.is_empty() {
+        lang.t("feedback-empty")
+    } else {
+        let mut text = lang.t("feedback-title");
+        for f in counts.iter().take(40) {
+            text.push('\n');
+            text.push_str(&lang.t_args(
+                "feedback-line",
+                args!["bad" => f.unhelpful, "good" => f.helpful, "rule" => &f.rule_id],
+            ));
+        }
+        text
+    };
+    reply(&bot, &app, &caller, chat, cut(text)).await
+}
+
+async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let tz = app.config.timezone;
+    let lines = app
+        .store
+        .run(move |c| {
+            let entries = audit::latest(c, 20)?;
+            let mut lines = Vec::with_capacity(entries.len());
+            for e in entries {
+                let actor = if e.actor_id == 0 {
+                    lang.t("audit-operator")
+                } else {
+                    match users::get(c, e.actor_id)? {
+                        Some(u) => format!("{} ({})", roles::display_name(&u), u.id),
+                        None => e.actor_id.to_string(),
+                    }
+                };
+                let time = chrono::DateTime::parse_from_rfc3339(&e.at)
+                    .map(|t| t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string())
+                    .unwrap_or(e.at);
+                lines.push(lang.t_args(
+                    "audit-line",
+                    args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
+                ));
+            }
+            Ok(lines)
+        })
+        .await?;
+    let text = if lines.is_empty() {
+        lang.t("audit-empty")
+    } else {
+        format!("{}\n{}", lang.t("audit-title"), lines.join("\n"))
+    };
+    reply(&bot, &app, &caller, chat, cut(text)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_command_names_the_least_role_that_may_run_it() {
+        assert_eq!(required_role(&AdminCommand::Stats), Role::Hr);
+        assert_eq!(required_role(&AdminCommand::Export("x".into())), Role::Hr);
+        assert_eq!(
+            required_role(&AdminCommand::GrantHr(String::new())),
+            Role::Admin
+        );
+        assert_eq!(required_role(&AdminCommand::Audit), Role::Admin);
+        assert_eq!(
+            required_role(&AdminCommand::RevokeAdmin(String::new())),
+            Role::Owner
+        );
+        assert_eq!(
+            command_name(&AdminCommand::GrantHr("@sari".into())),
+            "grant_hr"
+        );
     }
-    out.push_str(&format!("\n<pre>{}</pre>", html::escape(&table)));
-    out
+
+    #[test]
+    fn long_replies_are_cut_on_a_line() {
+        let text = (0..1000).map(|i| format!("line {i}\n")).collect::<String>();
+        let out = cut(text);
+        assert!(out.chars().count() <= MAX_TEXT + 2);
+        assert!(out.ends_with("\n…"));
+        assert_eq!(cut("short".into()), "short");
+    }
 }

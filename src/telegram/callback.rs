@@ -33,6 +33,101 @@ pub enum CallbackData {
         rule: String,
         helpful: bool,
     },
+    /// HR broadcast buttons (role re-checked in the schema when pressed).
+    Broadcast(BroadcastAction),
+    /// /pengingat: mute (true) or unmute the optional reminders.
+    Reminders {
+        mute: bool,
+    },
+}
+
+/// A button of the broadcast flow, always naming the broadcast it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BroadcastAction {
+    Audience { id: i64, choice: AudienceChoice },
+    Unit { id: i64, code: String },
+    UnitPage { id: i64, page: usize },
+    Mandatory { id: i64 },
+    Confirm { id: i64 },
+    Discard { id: i64 },
+    /// Cancel a scheduled or running broadcast (from /broadcasts or the progress message).
+    Stop { id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceChoice {
+    All,
+    Unpledged,
+    /// Opens the unit list.
+    Unit,
+    /// Back to the audience buttons.
+    Again,
+}
+
+impl BroadcastAction {
+    pub fn id(&self) -> i64 {
+        match self {
+            BroadcastAction::Audience { id, .. }
+            | BroadcastAction::Unit { id, .. }
+            | BroadcastAction::UnitPage { id, .. }
+            | BroadcastAction::Mandatory { id }
+            | BroadcastAction::Confirm { id }
+            | BroadcastAction::Discard { id }
+            | BroadcastAction::Stop { id } => *id,
+        }
+    }
+
+    fn encode(&self) -> String {
+        match self {
+            BroadcastAction::Audience { id, choice } => {
+                let c = match choice {
+                    AudienceChoice::All => "all",
+                    AudienceChoice::Unpledged => "unp",
+                    AudienceChoice::Unit => "unit",
+                    AudienceChoice::Again => "re",
+                };
+                format!("a:{id}:{c}")
+            }
+            BroadcastAction::Unit { id, code } => format!("u:{id}:{code}"),
+            BroadcastAction::UnitPage { id, page } => format!("up:{id}:{page}"),
+            BroadcastAction::Mandatory { id } => format!("m:{id}"),
+            BroadcastAction::Confirm { id } => format!("ok:{id}"),
+            BroadcastAction::Discard { id } => format!("no:{id}"),
+            BroadcastAction::Stop { id } => format!("x:{id}"),
+        }
+    }
+
+    fn parse(s: &str) -> Option<BroadcastAction> {
+        let mut parts = s.splitn(3, ':');
+        let op = parts.next()?;
+        let id: i64 = parts.next()?.parse().ok().filter(|id| *id > 0)?;
+        let arg = parts.next();
+        Some(match (op, arg) {
+            ("a", Some(c)) => BroadcastAction::Audience {
+                id,
+                choice: match c {
+                    "all" => AudienceChoice::All,
+                    "unp" => AudienceChoice::Unpledged,
+                    "unit" => AudienceChoice::Unit,
+                    "re" => AudienceChoice::Again,
+                    _ => return None,
+                },
+            },
+            ("u", Some(code)) if !code.is_empty() && code.len() <= 24 => BroadcastAction::Unit {
+                id,
+                code: code.to_owned(),
+            },
+            ("up", Some(p)) => BroadcastAction::UnitPage {
+                id,
+                page: p.parse().ok().filter(|p| *p < 1000)?,
+            },
+            ("m", None) => BroadcastAction::Mandatory { id },
+            ("ok", None) => BroadcastAction::Confirm { id },
+            ("no", None) => BroadcastAction::Discard { id },
+            ("x", None) => BroadcastAction::Stop { id },
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +157,8 @@ impl CallbackData {
             CallbackData::Feedback { rule, helpful } => {
                 format!("f:{}:{rule}", if *helpful { 1 } else { 0 })
             }
+            CallbackData::Broadcast(action) => format!("b:{}", action.encode()),
+            CallbackData::Reminders { mute } => format!("rm:{}", if *mute { 1 } else { 0 }),
         };
         let data = format!("{VERSION}|{body}");
         debug_assert!(
@@ -106,8 +203,19 @@ impl CallbackData {
                     helpful,
                 }
             }
+            ("b", Some(rest)) => CallbackData::Broadcast(BroadcastAction::parse(rest)?),
+            ("rm", Some("1")) => CallbackData::Reminders { mute: true },
+            ("rm", Some("0")) => CallbackData::Reminders { mute: false },
             _ => return None,
         })
+    }
+
+    /// The broadcast button this is, if any: the schema gates these by role.
+    pub fn broadcast_action(&self) -> Option<BroadcastAction> {
+        match self {
+            CallbackData::Broadcast(a) => Some(a.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -137,11 +245,64 @@ mod tests {
                 rule: "receive_campaign_content".into(),
                 helpful: false,
             },
+            CallbackData::Reminders { mute: true },
+            CallbackData::Reminders { mute: false },
         ];
         for cb in all {
             let data = cb.encode();
             assert!(data.len() <= 64, "{data}");
             assert_eq!(CallbackData::parse(&data), Some(cb));
+        }
+    }
+
+    #[test]
+    fn broadcast_buttons_round_trip_within_64_bytes() {
+        let id = i64::MAX;
+        let all = [
+            BroadcastAction::Audience {
+                id,
+                choice: AudienceChoice::All,
+            },
+            BroadcastAction::Audience {
+                id,
+                choice: AudienceChoice::Unpledged,
+            },
+            BroadcastAction::Audience {
+                id,
+                choice: AudienceChoice::Unit,
+            },
+            BroadcastAction::Audience {
+                id,
+                choice: AudienceChoice::Again,
+            },
+            BroadcastAction::Unit {
+                id,
+                code: "x".repeat(24),
+            },
+            BroadcastAction::UnitPage { id, page: 999 },
+            BroadcastAction::Mandatory { id },
+            BroadcastAction::Confirm { id },
+            BroadcastAction::Discard { id },
+            BroadcastAction::Stop { id },
+        ];
+        for a in all {
+            let cb = CallbackData::Broadcast(a);
+            let data = cb.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(CallbackData::parse(&data), Some(cb));
+        }
+        for bad in [
+            "1|b:ok",
+            "1|b:ok:0",
+            "1|b:ok:-3",
+            "1|b:ok:1:2",
+            "1|b:a:1:everyone",
+            "1|b:u:1:",
+            "1|b:up:1:5000",
+            "1|b:zz:1",
+            "1|rm:2",
+        ] {
+            assert_eq!(CallbackData::parse(bad), None, "{bad}");
         }
     }
 

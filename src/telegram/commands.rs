@@ -21,30 +21,86 @@ pub enum Command {
     Bantuan,
     Batal,
     Cancel,
+    Pengingat,
+    Reminders,
 }
 
-/// Commands for administrators (and, where the handler says so, HR officers).
+/// Reports and role management. Who may run which is `telegram::admin::required_role`,
+/// checked by a filter in the schema: stats, chart and export are for HR and admins.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
-#[command(rename_rule = "lowercase")]
+#[command(rename_rule = "snake_case")]
 pub enum AdminCommand {
     Stats,
+    Chart,
+    Export(String),
+    Unanswered,
+    Feedback,
+    GrantAdmin(String),
+    RevokeAdmin(String),
+    GrantHr(String),
+    RevokeHr(String),
+    Roles,
+    Audit,
+}
+
+/// Commands for HR officers (and admins): broadcasts to the ASN.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "snake_case")]
+pub enum HrCommand {
+    Broadcast(String),
+    BroadcastAt(String),
+    Broadcasts,
 }
 
 /// (command, locale key) pairs shown in menus, per role. Aliases stay out of menus.
 pub const USER_MENU: &[(&str, &str)] = &[
     ("ikrar", "cmd-ikrar"),
     ("status", "cmd-status"),
+    ("pengingat", "cmd-pengingat"),
     ("lang", "cmd-lang"),
     ("help", "cmd-help"),
 ];
 
-pub const ADMIN_MENU: &[(&str, &str)] = &[("stats", "cmd-stats")];
+/// Reports for HR officers and admins.
+pub const REPORTS_MENU: &[(&str, &str)] = &[
+    ("stats", "cmd-stats"),
+    ("chart", "cmd-chart"),
+    ("export", "cmd-export"),
+];
+
+pub const ADMIN_MENU: &[(&str, &str)] = &[
+    ("unanswered", "cmd-unanswered"),
+    ("feedback", "cmd-feedback"),
+    ("grant_hr", "cmd-grant-hr"),
+    ("revoke_hr", "cmd-revoke-hr"),
+    ("roles", "cmd-roles"),
+    ("audit", "cmd-audit"),
+];
+
+/// Only owners (ADMIN_IDS) appoint admins.
+pub const OWNER_MENU: &[(&str, &str)] = &[
+    ("grant_admin", "cmd-grant-admin"),
+    ("revoke_admin", "cmd-revoke-admin"),
+];
+
+pub const HR_MENU: &[(&str, &str)] = &[
+    ("broadcast", "cmd-broadcast"),
+    ("broadcast_at", "cmd-broadcast-at"),
+    ("broadcasts", "cmd-broadcasts"),
+];
 
 /// The menu a role sees, ASN commands first.
 pub fn menu_for(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut menu = USER_MENU.to_vec();
+    if role.is_hr() {
+        menu.extend_from_slice(HR_MENU);
+        menu.extend_from_slice(REPORTS_MENU);
+    }
     if role.is_admin() {
         menu.extend_from_slice(ADMIN_MENU);
+    }
+    if role == Role::Owner {
+        menu.extend_from_slice(OWNER_MENU);
     }
     menu
 }
@@ -56,9 +112,30 @@ pub fn help_text(lang: Lang, role: Role) -> String {
         text.push_str(&line(entry));
         text.push('\n');
     }
+    if role.is_hr() {
+        text.push_str(&format!("\n{}\n", lang.t("help-hr-title")));
+        for entry in HR_MENU {
+            text.push_str(&line(entry));
+            text.push('\n');
+        }
+    }
+    if role.is_hr() {
+        text.push_str(&format!("\n{}\n", lang.t("help-reports-title")));
+        for entry in REPORTS_MENU {
+            text.push_str(&line(entry));
+            text.push('\n');
+        }
+    }
     if role.is_admin() {
         text.push_str(&format!("\n{}\n", lang.t("help-admin-title")));
         for entry in ADMIN_MENU {
+            text.push_str(&line(entry));
+            text.push('\n');
+        }
+    }
+    if role == Role::Owner {
+        text.push_str(&format!("\n{}\n", lang.t("help-owner-title")));
+        for entry in OWNER_MENU {
             text.push_str(&line(entry));
             text.push('\n');
         }
@@ -118,6 +195,46 @@ mod tests {
             AdminCommand::parse("/stats@bot", "bot").unwrap(),
             AdminCommand::Stats
         );
+    }
+
+    #[test]
+    fn hr_commands_are_snake_case_and_shown_to_hr_only() {
+        assert_eq!(
+            HrCommand::parse("/broadcast_at 2020-12-08 07:00 Apel", "bot").unwrap(),
+            HrCommand::BroadcastAt("2020-12-08 07:00 Apel".into())
+        );
+        assert_eq!(
+            HrCommand::parse("/broadcasts", "bot").unwrap(),
+            HrCommand::Broadcasts
+        );
+        assert!(help_text(Lang::Id, Role::Hr).contains("/broadcast_at"));
+        assert!(!help_text(Lang::Id, Role::Asn).contains("/broadcast"));
+        assert!(help_text(Lang::En, Role::Asn).contains("/pengingat"));
+    }
+
+    #[test]
+    fn report_and_role_commands_parse_in_snake_case() {
+        assert_eq!(
+            AdminCommand::parse("/grant_hr @sari_bkpsdm", "bot").unwrap(),
+            AdminCommand::GrantHr("@sari_bkpsdm".into())
+        );
+        assert_eq!(
+            AdminCommand::parse("/export", "bot").unwrap(),
+            AdminCommand::Export(String::new())
+        );
+        assert_eq!(
+            AdminCommand::parse("/revoke_admin 42", "bot").unwrap(),
+            AdminCommand::RevokeAdmin("42".into())
+        );
+        let names = |role| -> Vec<&str> { menu_for(role).iter().map(|(c, _)| *c).collect() };
+        assert!(names(Role::Hr).contains(&"export") && !names(Role::Hr).contains(&"roles"));
+        assert!(names(Role::Admin).contains(&"grant_hr"));
+        assert!(!names(Role::Admin).contains(&"grant_admin"));
+        assert!(names(Role::Owner).contains(&"grant_admin"));
+        // Telegram rejects a menu with more than 100 commands or a duplicate.
+        let owner = names(Role::Owner);
+        let unique: std::collections::HashSet<_> = owner.iter().collect();
+        assert_eq!(unique.len(), owner.len());
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The Telegram layer: parse the update, call the domain, render the reply.
 
 pub mod admin;
+pub mod broadcast;
 pub mod callback;
 pub mod caller;
 pub mod commands;
 pub mod keyboards;
 pub mod pledge;
+pub mod reminders;
 pub mod reply;
+pub mod roles;
 pub mod schema;
 pub mod storage;
 

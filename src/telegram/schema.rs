@@ -8,20 +8,32 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, Me};
 
 use super::callback::{CallbackData, MenuAction};
-use super::commands::{AdminCommand, Command};
+use super::commands::{AdminCommand, Command, HrCommand};
 use super::pledge::{self, State};
 use super::reply::sent;
 use super::storage::SqliteDialogues;
-use super::{App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, caller, commands};
+use super::{
+    App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
+    reminders,
+};
+use crate::reminders::Clock;
 
 pub fn schema() -> UpdateHandler<HandlerError> {
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
-        .branch(dptree::filter(|c: Caller| c.role.is_admin()).endpoint(admin::on_command))
+        .branch(
+            dptree::filter(|c: Caller, cmd: AdminCommand| admin::allowed(&c, &cmd))
+                .endpoint(admin::on_command),
+        )
         .endpoint(admin::refuse);
+
+    let hr_commands = teloxide::filter_command::<HrCommand, _>()
+        .branch(dptree::filter(|c: Caller| c.role.is_hr()).endpoint(broadcast::on_command))
+        .endpoint(broadcast::refuse);
 
     let messages = dptree::entry()
         .branch(teloxide::filter_command::<Command, _>().endpoint(on_command))
         .branch(admin_commands)
+        .branch(hr_commands)
         .branch(dptree::filter(|msg: Message| looks_like_command(&msg)).endpoint(unknown_command))
         .branch(dptree::filter(|state: State| state.expects_text()).endpoint(pledge::receive_text))
         .branch(case![State::Employment].endpoint(pledge::expect_button))
@@ -38,6 +50,15 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let callbacks = Update::filter_callback_query()
         .branch(
             dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(CallbackData::parse))
+                .branch(
+                    // Broadcast buttons: the role is the one loaded for this very update.
+                    dptree::filter_map(|d: CallbackData| d.broadcast_action())
+                        .branch(
+                            dptree::filter(|c: Caller| c.role.is_hr())
+                                .endpoint(broadcast::on_callback),
+                        )
+                        .endpoint(broadcast::refuse_button),
+                )
                 .endpoint(on_callback),
         )
         .endpoint(|bot: Bot, q: CallbackQuery, caller: Caller| async move {
@@ -57,11 +78,13 @@ fn looks_like_command(msg: &Message) -> bool {
     msg.text().is_some_and(|t| t.starts_with('/'))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn on_command(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
     me: Me,
+    clock: Clock,
     dialogue: PledgeDialogue,
     msg: Message,
     cmd: Command,
@@ -82,6 +105,9 @@ async fn on_command(
             sent(&app, caller.id, bot.send_message(chat, text).await).await
         }
         Command::Batal | Command::Cancel => pledge::cancel(bot, app, caller, dialogue, chat).await,
+        Command::Pengingat | Command::Reminders => {
+            reminders::show(bot, app, caller, clock, chat).await
+        }
     }
 }
 
@@ -129,11 +155,13 @@ async fn on_idle_message(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) 
     sent(&app, caller.id, bot.send_message(msg.chat.id, text).await).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn on_callback(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
     me: Me,
+    clock: Clock,
     dialogue: PledgeDialogue,
     state: State,
     q: CallbackQuery,
@@ -155,6 +183,9 @@ async fn on_callback(
         CallbackData::Lang(to) => {
             bot.answer_callback_query(q.id.clone()).await?;
             pledge::switch_lang(bot, app, caller, chat, to).await
+        }
+        CallbackData::Reminders { mute } => {
+            reminders::set_muted(bot, app, caller, clock, q, mute).await
         }
         other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
     }

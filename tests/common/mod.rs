@@ -46,7 +46,10 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
         ("DATABASE_PATH", db_path.display().to_string()),
         ("ADMIN_IDS", OWNER_ID.to_string()),
         ("HR_IDS", HR_ID.to_string()),
-        ("HELPDESK_CONTACT", "BKPSDM Kab. Contoh (0812-0000-0000)".to_owned()),
+        (
+            "HELPDESK_CONTACT",
+            "BKPSDM Kab. Contoh (0812-0000-0000)".to_owned(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -107,7 +110,8 @@ impl TestApp {
     /// Presses a button on one of the bot's messages and waits for the next message.
     pub async fn press(&self, user: &TestUser, message_id: i32, data: &str) -> String {
         let before = self.api.messages_to(user.id).len();
-        self.api.push_update(self.api.callback(user, message_id, data));
+        self.api
+            .push_update(self.api.callback(user, message_id, data));
         self.next_message(user, before).await
     }
 

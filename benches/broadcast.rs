@@ -1,0 +1,230 @@
+//! Broadcast benchmark: 10,000 ASN through the outbox against the loopback fake Bot API
+//! enforcing Telegram's 30 messages per second, while other users keep asking the bot.
+//!
+//!     cargo bench --bench broadcast
+//!
+//! Environment: `BENCH_USERS` (default 10000), `BENCH_RATE` (BROADCAST_RATE, default 25:
+//! the bot's default, which leaves room under Telegram's 30/s for interactive replies).
+//! Reports wall time against the floor N / rate, duplicates, lost recipients, 429s, peak
+//! RSS (VmHWM of this process, which also hosts the fake API and its call log), and reply
+//! latency to `/status` from other users while the broadcast runs, compared with idle.
+
+#[path = "../tests/common/fake_bot_api.rs"]
+mod fake_bot_api;
+
+use std::time::{Duration, Instant};
+
+use fake_bot_api::{FakeBotApi, TestUser};
+use netralitas_bot::config::Config;
+use netralitas_bot::delivery::message::Audience;
+use netralitas_bot::domain::{Employment, FullName, UnitCode};
+use netralitas_bot::i18n::Lang;
+use netralitas_bot::startup;
+use netralitas_bot::store::{Store, broadcasts, users};
+
+const HR_ID: i64 = 8_000;
+const FIRST_ASN: i64 = 1_000_000;
+/// Users who ask questions during the broadcast; not in its audience.
+const ASKERS: i64 = 20;
+const FIRST_ASKER: i64 = 500;
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// One `/status` from an asker, timed until the reply arrives.
+async fn ask(api: &FakeBotApi, user: &TestUser) -> Option<Duration> {
+    let seen = api.messages_to(user.id).len();
+    let t = Instant::now();
+    api.push_update(api.text(user, "/status"));
+    let got = api
+        .wait_for_messages(user.id, seen + 1, Duration::from_secs(30))
+        .await;
+    (got.len() > seen).then(|| t.elapsed())
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let n: i64 = env_or("BENCH_USERS", 10_000);
+    let rate: u32 = env_or("BENCH_RATE", 25);
+    let api = FakeBotApi::start().await;
+    api.set_rate_limit(Some(30));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("bench.db");
+    let vars = [
+        ("TELOXIDE_TOKEN", "123456:TEST-TOKEN".to_owned()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("DATABASE_PATH", db.display().to_string()),
+        ("HR_IDS", HR_ID.to_string()),
+        ("BROADCAST_RATE", rate.to_string()),
+    ];
+    let config = Config::from_lookup(|k| {
+        vars.iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("config");
+
+    let store = Store::open(&db).expect("store");
+    store
+        .with(|c| {
+            let tx = c.transaction()?;
+            for id in FIRST_ASN..FIRST_ASN + n {
+                users::touch(&tx, id, "ASN", None, Lang::Id)?;
+                users::register(
+                    &tx,
+                    id,
+                    Employment::Pppk,
+                    &FullName::parse("Pegawai").expect("name"),
+                    None,
+                    &UnitCode::parse("setda").expect("unit"),
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .expect("seed");
+    drop(store);
+
+    let running = startup::start(config, Duration::from_secs(1))
+        .await
+        .expect("bot starts");
+    let askers: Vec<TestUser> = (FIRST_ASKER..FIRST_ASKER + ASKERS)
+        .map(|id| TestUser::new(id, "Penanya"))
+        .collect();
+
+    // Idle latency, at the same pace as during the broadcast (4 questions a second), so
+    // the replies alone stay under the fake's 30/s.
+    let mut idle = Vec::new();
+    for i in 0..60 {
+        let u = &askers[i % askers.len()];
+        if let Some(d) = ask(&api, u).await {
+            idle.push(d);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    idle.sort();
+
+    // The broadcast, queued the way the HR button does it.
+    let app = running.app.clone();
+    let election = app.config.election_name.clone();
+    let started = Instant::now();
+    let queued = app
+        .store
+        .run(move |c| {
+            let now = chrono::Utc::now();
+            let id = broadcasts::create_text_draft(c, HR_ID, "Apel netralitas", None, None, now)?;
+            broadcasts::set_audience(c, id, HR_ID, &Audience::Unit("setda".into()))?;
+            broadcasts::confirm(c, id, HR_ID, &election, now, None)
+        })
+        .await
+        .expect("queued");
+    eprintln!(
+        "queued: {queued:?}; floor {:.0} s",
+        n as f64 / f64::from(rate)
+    );
+
+    // Ask questions while it runs (about 4 per second, well under the 30/s left over).
+    let mut busy = Vec::new();
+    let mut next_asker = 0usize;
+    let mut last_print = Instant::now();
+    let recipients = |per_chat: &std::collections::HashMap<i64, usize>| {
+        per_chat
+            .keys()
+            .filter(|k| (FIRST_ASN..FIRST_ASN + n).contains(*k))
+            .count() as i64
+    };
+    let wall = loop {
+        let per_chat = api.deliveries_per_chat();
+        let done = recipients(&per_chat);
+        if done >= n {
+            break started.elapsed();
+        }
+        if started.elapsed() > Duration::from_secs((n as u64 / u64::from(rate)) * 3 + 60) {
+            eprintln!("timed out with {done}/{n} delivered");
+            break started.elapsed();
+        }
+        if last_print.elapsed() > Duration::from_secs(30) {
+            eprintln!(
+                "… {done}/{n} after {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+            last_print = Instant::now();
+        }
+        let u = &askers[next_asker % askers.len()];
+        next_asker += 1;
+        if let Some(d) = ask(&api, u).await {
+            busy.push(d);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    busy.sort();
+
+    let per_chat = api.deliveries_per_chat();
+    let delivered = recipients(&per_chat);
+    let duplicates: usize = per_chat
+        .iter()
+        .filter(|(k, _)| (FIRST_ASN..FIRST_ASN + n).contains(*k))
+        .map(|(_, c)| c.saturating_sub(1))
+        .sum();
+    let floor = n as f64 / f64::from(rate);
+    let idle99 = percentile(&idle, 0.99);
+    let busy99 = percentile(&busy, 0.99);
+    println!("broadcast benchmark: {n} recipients, BROADCAST_RATE={rate}, fake API limit 30/s");
+    println!(
+        "  wall time      {:.1} s   floor N/rate {:.1} s   ratio {:.3} (target ≤ 1.05)",
+        wall.as_secs_f64(),
+        floor,
+        wall.as_secs_f64() / floor
+    );
+    println!("  duplicates     {duplicates} (target 0)");
+    println!("  lost           {} (target 0)", n - delivered);
+    println!("  429s received  {}", api.count_429());
+    println!(
+        "  peak RSS       {:.1} MB (VmHWM, bot + fake API in one process; target < 50)",
+        peak_rss_mb()
+    );
+    println!(
+        "  reply latency  idle p50 {:.1} ms p99 {:.1} ms ({} samples) · during broadcast p50 {:.1} ms p99 {:.1} ms ({} samples) · p99 ratio {:.2} (target ≤ 2)",
+        percentile(&idle, 0.5).as_secs_f64() * 1000.0,
+        idle99.as_secs_f64() * 1000.0,
+        idle.len(),
+        percentile(&busy, 0.5).as_secs_f64() * 1000.0,
+        busy99.as_secs_f64() * 1000.0,
+        busy.len(),
+        busy99.as_secs_f64() / idle99.as_secs_f64().max(1e-9)
+    );
+    running.stop().await;
+}

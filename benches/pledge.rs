@@ -1,0 +1,102 @@
+//! Pledge confirmation throughput.
+//!
+//! `cargo bench --bench pledge` reports:
+//! - end to end: confirmations per second from callback update in, through the SQLite row,
+//!   to the receipt out, against the loopback fake Bot API (target ≥ 1,000/s on 2 cores);
+//! - raw: `pledges::confirm` calls per second on a file database (target ≥ 20,000/s).
+//!
+//! `BENCH_USERS` sets the end-to-end population (default 5,000).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestUser, spawn_app};
+use netralitas_bot::domain::{Employment, FullName, UnitCode};
+use netralitas_bot::i18n::Lang;
+use netralitas_bot::store::{Store, pledges, users};
+
+const ELECTION: &str = "Pilkada Serentak 2020";
+
+fn seed(store: &Store, ids: std::ops::Range<i64>) {
+    let name = FullName::parse("Bench User").unwrap();
+    let unit = UnitCode::parse("dinkes").unwrap();
+    store
+        .with(|c| {
+            let tx = c.transaction()?;
+            for id in ids {
+                users::touch(&tx, id, "Bench", None, Lang::Id)?;
+                users::register(&tx, id, Employment::Pppk, &name, None, &unit)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn count(store: &Store) -> i64 {
+    store
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM pledges", [], |r| r.get(0))?))
+        .unwrap()
+}
+
+async fn end_to_end(n: i64) {
+    let app = spawn_app().await;
+    let store = app.store();
+    seed(&store, 1..n + 1);
+    let receipts_before = app.api.calls_to("sendMessage").len();
+
+    let start = Instant::now();
+    for id in 1..=n {
+        let user = TestUser::new(id, "Bench");
+        app.api.push_update(app.api.callback(&user, 1, "1|p:ok"));
+    }
+    let deadline = start + Duration::from_secs(120);
+    loop {
+        let sent = app.api.calls_to("sendMessage").len() - receipts_before;
+        if sent as i64 >= n && count(&store) >= n {
+            break;
+        }
+        assert!(Instant::now() < deadline, "only {sent} receipts after 120 s");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(count(&store), n, "exactly one pledge per user");
+    println!(
+        "end-to-end: {n} confirmations in {:.2} s = {:.0} confirmations/s (update → SQLite row → receipt)",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn raw_inserts(n: i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("bench.db")).unwrap();
+    seed(&store, 1..n + 1);
+    let start = Instant::now();
+    store
+        .with(|c| {
+            for id in 1..=n {
+                pledges::confirm(c, id, ELECTION, "0123456789abcdef")?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(count(&store), n);
+    println!(
+        "raw store: {n} pledge inserts (one transaction each, WAL) in {:.2} s = {:.0} inserts/s",
+        elapsed.as_secs_f64(),
+        n as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn main() {
+    let n: i64 = std::env::var("BENCH_USERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    raw_inserts(50_000);
+    tokio::runtime::Runtime::new().unwrap().block_on(end_to_end(n));
+}

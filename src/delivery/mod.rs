@@ -1,0 +1,462 @@
+//! The delivery worker: sends the outbox at `BROADCAST_RATE`, a few requests in flight.
+//!
+//! One task claims rows one at a time (an atomic `UPDATE … RETURNING`), right before
+//! sending, so a cancellation or a 429 takes effect at once and a crash leaves at most the
+//! in-flight rows `sending` (they go back to pending on start-up). Pacing is our own token
+//! schedule shared by every outbox request, not teloxide's `Throttle`: interactive replies
+//! never queue behind a broadcast, and a 429 pauses only the outbox.
+
+pub mod message;
+pub mod scheduler;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{MessageEntity, MessageId};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+use crate::args;
+use crate::reminders::Clock;
+use crate::store::broadcasts::{self, Content};
+use crate::store::outbox::{self, Claimed};
+use crate::telegram::App;
+use crate::telegram::reply::is_unreachable;
+
+/// Requests in flight at once. At 30/s and ~100 ms per request three would do; more
+/// covers slow moments without letting a burst through (the pacer still spaces them).
+pub const MAX_IN_FLIGHT: usize = 8;
+/// Transient failures (5xx, network) before a recipient counts as failed.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// How often the HR officer's progress message may change.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(3);
+/// How long an idle worker sleeps before looking for due retries and new work by itself.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+/// How long a stop waits for requests in flight before leaving them to the restart.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Wakes the worker when a broadcast was queued, so it starts without waiting for a poll.
+#[derive(Clone, Default)]
+pub struct Wakeup(Arc<Notify>);
+
+impl Wakeup {
+    pub fn new() -> Wakeup {
+        Wakeup::default()
+    }
+
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Spaces outbox requests `1 / rate` apart and holds them all during a 429's `retry_after`.
+/// Callers reserve a slot and sleep until it, so concurrent senders never share one.
+#[derive(Debug)]
+pub struct Pacer {
+    period: Duration,
+    next: Instant,
+    paused_until: Instant,
+}
+
+impl Pacer {
+    pub fn new(rate: u32) -> Pacer {
+        let now = Instant::now();
+        Pacer {
+            period: Duration::from_secs(1) / rate.clamp(1, 30),
+            next: now,
+            paused_until: now,
+        }
+    }
+
+    /// Reserves the next slot. A sender woken a little late keeps its place on the grid
+    /// (half a period of slack), so timer jitter doesn't slow the whole broadcast down;
+    /// after an idle spell at most two requests go out close together.
+    pub fn reserve(&mut self, now: Instant) -> Instant {
+        let slack = now.checked_sub(self.period / 2).unwrap_or(now);
+        let slot = self.next.max(slack).max(self.paused_until);
+        self.next = slot + self.period;
+        slot
+    }
+
+    /// Telegram said 429: nothing leaves before `until`.
+    pub fn pause(&mut self, until: Instant) {
+        self.paused_until = self.paused_until.max(until);
+        self.next = self.next.max(until);
+    }
+
+    pub fn is_paused(&self, now: Instant) -> bool {
+        self.paused_until > now
+    }
+}
+
+pub type SharedPacer = Arc<Mutex<Pacer>>;
+
+/// Waits for a slot of the shared pacer.
+pub async fn paced(pacer: &SharedPacer) {
+    loop {
+        let slot = pacer.lock().await.reserve(Instant::now());
+        tokio::time::sleep_until(slot).await;
+        // A 429 may have arrived while we slept: then take a new slot after the pause.
+        if !pacer.lock().await.is_paused(Instant::now()) {
+            return;
+        }
+    }
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    Blocked(String),
+    RetryAfter(Duration),
+    Retry(String),
+    Failed(String),
+}
+
+/// Sorts Telegram's answer: 403s are final, 429 pauses, server and network trouble retries,
+/// and any other refusal (a malformed request) would fail the same way again.
+pub fn classify(result: Result<(), RequestError>) -> Outcome {
+    let err = match result {
+        Ok(()) => return Outcome::Sent,
+        Err(e) => e,
+    };
+    let text: String = err.to_string().chars().take(200).collect();
+    match &err {
+        RequestError::RetryAfter(s) => Outcome::RetryAfter(s.duration()),
+        e if is_unreachable(e) => Outcome::Blocked(text),
+        RequestError::Network(_)
+        | RequestError::Io(_)
+        | RequestError::InvalidJson { .. }
+        | RequestError::Api(ApiError::Unknown(_)) => Outcome::Retry(text),
+        _ => Outcome::Failed(text),
+    }
+}
+
+/// Seconds to wait before retry number `attempts + 1`: 1, 2, 4, 8 … capped at a minute.
+fn backoff(attempts: i64) -> chrono::Duration {
+    chrono::Duration::seconds(1i64 << attempts.clamp(0, 6)).min(chrono::Duration::seconds(60))
+}
+
+/// Shared by the worker's tasks.
+struct Ctx {
+    bot: Bot,
+    app: Arc<App>,
+    clock: Clock,
+    pacer: SharedPacer,
+}
+
+/// The running worker and scheduler, stoppable together.
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts the delivery worker, the progress reporter and the reminder scheduler.
+    pub fn spawn(bot: Bot, app: Arc<App>, clock: Clock, wakeup: Wakeup) -> Workers {
+        let (stop, stopped) = watch::channel(false);
+        let ctx = Arc::new(Ctx {
+            pacer: Arc::new(Mutex::new(Pacer::new(app.config.broadcast_rate))),
+            bot,
+            app,
+            clock,
+        });
+        let tasks = vec![
+            tokio::spawn(run(ctx.clone(), wakeup.clone(), stopped.clone())),
+            tokio::spawn(report(ctx.clone(), stopped.clone())),
+            tokio::spawn(scheduler::run(ctx.app.clone(), ctx.clock, wakeup, stopped)),
+        ];
+        Workers { stop, tasks }
+    }
+
+    /// Stops claiming, lets requests in flight finish (briefly), and waits for the tasks.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    // An error means the sender is gone: treat it as a stop too.
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+async fn run(ctx: Arc<Ctx>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
+    match ctx.app.store.run(|c| outbox::reset_in_flight(c)).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "outbox rows left in flight go out again"),
+        Err(e) => tracing::error!(error = %e, "cannot reset in-flight outbox rows"),
+    }
+    let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let mut in_flight: JoinSet<()> = JoinSet::new();
+    let mut contents: HashMap<i64, Arc<Content>> = HashMap::new();
+    loop {
+        while in_flight.try_join_next().is_some() {}
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = stopped(&mut stop) => break,
+        };
+        tokio::select! {
+            _ = paced(&ctx.pacer) => {}
+            _ = stopped(&mut stop) => break,
+        }
+        let now = ctx.clock.now();
+        let claimed = ctx.app.store.run(move |c| outbox::claim_next(c, now)).await;
+        match claimed {
+            Ok(Some(row)) => {
+                let content = match content_of(&ctx, &mut contents, row.broadcast_id).await {
+                    Some(c) => c,
+                    None => {
+                        let id = row.id;
+                        let _ = ctx
+                            .app
+                            .store
+                            .run(move |c| outbox::mark_failed(c, id, "broadcast not found"))
+                            .await;
+                        continue;
+                    }
+                };
+                in_flight.spawn(deliver(ctx.clone(), row, content, permit));
+            }
+            Ok(None) => {
+                drop(permit);
+                let sleep = idle_sleep(&ctx).await;
+                tokio::select! {
+                    _ = wakeup.0.notified() => {}
+                    _ = tokio::time::sleep(sleep) => {}
+                    _ = stopped(&mut stop) => break,
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim from the outbox");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stopped(&mut stop) => break,
+                }
+            }
+        }
+    }
+    // Requests already sent get their answer recorded; anything slower is left `sending`
+    // and goes out again after the restart.
+    let drain = async { while in_flight.join_next().await.is_some() {} };
+    if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
+        tracing::warn!("outbox requests still in flight at stop; they will be retried");
+    }
+    tracing::info!("delivery worker stopped");
+}
+
+/// Until the next retry falls due, but never longer than the idle poll.
+async fn idle_sleep(ctx: &Ctx) -> Duration {
+    let next = ctx
+        .app
+        .store
+        .run(|c| outbox::next_due(c))
+        .await
+        .ok()
+        .flatten();
+    next.and_then(|at| (at - ctx.clock.now()).to_std().ok())
+        .map_or(IDLE_POLL, |d| d.min(IDLE_POLL))
+}
+
+async fn content_of(
+    ctx: &Ctx,
+    cache: &mut HashMap<i64, Arc<Content>>,
+    id: i64,
+) -> Option<Arc<Content>> {
+    if let Some(c) = cache.get(&id) {
+        return Some(c.clone());
+    }
+    let b = ctx
+        .app
+        .store
+        .run(move |c| broadcasts::get(c, id))
+        .await
+        .ok()??;
+    let content = Arc::new(b.content);
+    cache.insert(id, content.clone());
+    Some(content)
+}
+
+/// One request to Telegram for one recipient, and its result written back.
+async fn deliver(ctx: Arc<Ctx>, row: Claimed, content: Arc<Content>, _slot: OwnedSemaphorePermit) {
+    let chat = ChatId(row.user_id);
+    let bot = &ctx.bot;
+    let result = match &*content {
+        Content::Text { body, entities } => {
+            let mut req = bot.send_message(chat, body);
+            if let Some(e) = entities
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<Vec<MessageEntity>>(j).ok())
+            {
+                req = req.entities(e);
+            }
+            req.await.map(|_| ())
+        }
+        Content::Copy {
+            chat: from,
+            message,
+        } => bot
+            .copy_message(chat, ChatId(*from), MessageId(*message))
+            .await
+            .map(|_| ()),
+        Content::Reminder { key, days_before } => {
+            let text = row.lang.t_args(
+                key,
+                args!["election" => &ctx.app.config.election_name, "days" => *days_before],
+            );
+            bot.send_message(chat, text).await.map(|_| ())
+        }
+    };
+    let outcome = classify(result);
+    if let Outcome::RetryAfter(wait) = &outcome {
+        // Exactly retry_after, for every outbox request, from the moment we learned it.
+        ctx.pacer.lock().await.pause(Instant::now() + *wait);
+        tracing::warn!(retry_after = wait.as_secs(), "Telegram asked to slow down");
+    }
+    let now = ctx.clock.now();
+    let id = row.id;
+    let user = row.user_id;
+    let attempts = row.attempts;
+    let stored = ctx
+        .app
+        .store
+        .run(move |c| match outcome {
+            Outcome::Sent => outbox::mark_sent(c, id, now),
+            Outcome::Blocked(e) => outbox::mark_blocked(c, id, user, &e),
+            Outcome::RetryAfter(_) => outbox::release(c, id),
+            Outcome::Retry(e) => {
+                outbox::mark_retry(c, id, &e, now + backoff(attempts), MAX_ATTEMPTS).map(|_| ())
+            }
+            Outcome::Failed(e) => outbox::mark_failed(c, id, &e),
+        })
+        .await;
+    if let Err(e) = stored {
+        // The row stays `sending` and goes out again after a restart: a repeat, not a loss.
+        tracing::error!(error = %e, row = id, "cannot record a delivery");
+    }
+}
+
+/// Keeps each HR officer's progress message current and closes finished broadcasts.
+async fn report(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
+    let mut shown: HashMap<i64, (Instant, message::Progress)> = HashMap::new();
+    loop {
+        if let Err(e) = report_once(&ctx, &mut shown).await {
+            tracing::error!(error = %e, "cannot report broadcast progress");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stopped(&mut stop) => break,
+        }
+    }
+}
+
+async fn report_once(
+    ctx: &Ctx,
+    shown: &mut HashMap<i64, (Instant, message::Progress)>,
+) -> crate::store::Result<()> {
+    let ids = ctx.app.store.run(|c| broadcasts::queued_ids(c)).await?;
+    for id in ids {
+        let now = ctx.clock.now();
+        let (b, p, finished) = ctx
+            .app
+            .store
+            .run(move |c| {
+                let finished = broadcasts::finish_if_done(c, id, now)?;
+                Ok((
+                    broadcasts::get(c, id)?,
+                    broadcasts::progress(c, id)?,
+                    finished,
+                ))
+            })
+            .await?;
+        let Some(b) = b else { continue };
+        if finished {
+            shown.remove(&id);
+            tracing::info!(
+                broadcast = id,
+                sent = p.sent,
+                failed = p.failed,
+                blocked = p.blocked,
+                "broadcast finished"
+            );
+            crate::telegram::broadcast::report_final(&ctx.bot, &ctx.app, &ctx.pacer, &b, &p).await;
+            continue;
+        }
+        let due = shown
+            .get(&id)
+            .is_none_or(|(at, last)| *last != p && at.elapsed() >= PROGRESS_EVERY);
+        if due {
+            shown.insert(id, (Instant::now(), p));
+            crate::telegram::broadcast::report_progress(&ctx.bot, &ctx.app, &ctx.pacer, &b, &p)
+                .await;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pacer_spaces_slots_and_honours_a_pause() {
+        let mut p = Pacer::new(25);
+        let t0 = Instant::now();
+        let a = p.reserve(t0);
+        let b = p.reserve(t0);
+        assert_eq!(b - a, Duration::from_millis(40));
+        p.pause(t0 + Duration::from_secs(3));
+        assert!(p.is_paused(t0 + Duration::from_secs(2)));
+        let c = p.reserve(t0);
+        assert_eq!(c, t0 + Duration::from_secs(3));
+        let d = p.reserve(t0);
+        assert_eq!(d - c, Duration::from_millis(40));
+    }
+
+    #[test]
+    fn a_late_sender_keeps_its_place_on_the_grid() {
+        let mut p = Pacer::new(20);
+        let t0 = Instant::now();
+        let a = p.reserve(t0);
+        // Woken 10 ms late: the next slot is still 50 ms after the first, not 60.
+        let b = p.reserve(a + Duration::from_millis(60));
+        assert_eq!(b - a, Duration::from_millis(50));
+    }
+
+    #[test]
+    fn telegram_answers_are_classified() {
+        use teloxide::types::Seconds;
+        assert_eq!(classify(Ok(())), Outcome::Sent);
+        assert_eq!(
+            classify(Err(RequestError::RetryAfter(Seconds::from_seconds(3)))),
+            Outcome::RetryAfter(Duration::from_secs(3))
+        );
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::BotBlocked))),
+            Outcome::Blocked(_)
+        ));
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::Unknown(
+                "Bad Gateway".into()
+            )))),
+            Outcome::Retry(_)
+        ));
+        assert!(matches!(
+            classify(Err(RequestError::Api(ApiError::MessageTextIsEmpty))),
+            Outcome::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        assert_eq!(backoff(0).num_seconds(), 1);
+        assert_eq!(backoff(3).num_seconds(), 8);
+        assert_eq!(backoff(10).num_seconds(), 60);
+    }
+}

@@ -1,0 +1,151 @@
+//! Once a second: queue scheduled broadcasts whose time has come, and create due reminders.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use tokio::sync::watch;
+
+use super::Wakeup;
+use super::message::Audience;
+use crate::reminders::{self, Clock, ReminderKind, Schedule};
+use crate::store::{self, broadcasts};
+use crate::telegram::App;
+
+const TICK: Duration = Duration::from_secs(1);
+
+pub async fn run(app: Arc<App>, clock: Clock, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
+    let schedule = Schedule::from_config(&app.config);
+    loop {
+        let now = clock.now();
+        let election = app.config.election_name.clone();
+        let schedule = schedule.clone();
+        match app
+            .store
+            .run(move |c| tick(c, &schedule, &election, now))
+            .await
+        {
+            Ok(0) => {}
+            Ok(_) => wakeup.wake(),
+            Err(e) => tracing::error!(error = %e, "reminder scheduler failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = stop.wait_for(|s| *s) => break,
+        }
+    }
+}
+
+/// The audience of each reminder kind: the pledge reminder to registered users who haven't
+/// pledged, the quiet-day reminder to everyone. Both leave out users who muted reminders.
+fn audience(kind: ReminderKind) -> Audience {
+    match kind {
+        ReminderKind::Pledge => Audience::RegisteredUnpledged,
+        ReminderKind::Neutral => Audience::All,
+    }
+}
+
+/// One pass. Returns how many broadcasts were queued (so the worker can be woken).
+pub fn tick(
+    conn: &mut Connection,
+    schedule: &Schedule,
+    election: &str,
+    now: DateTime<Utc>,
+) -> store::Result<usize> {
+    let mut queued = broadcasts::activate_due(conn, now, election)?.len();
+    let mut missed = Vec::new();
+    for r in schedule.due(now) {
+        if !broadcasts::reminder_exists(conn, &r.key(election))? {
+            missed.push(r);
+        }
+    }
+    let (send, skip) = reminders::catch_up(missed);
+    for r in skip {
+        tracing::info!(date = %r.date, kind = r.kind.code(), "missed reminder skipped");
+        broadcasts::create_reminder(
+            conn,
+            &r.key(election),
+            r.kind.message_key(),
+            &audience(r.kind),
+            r.days_before,
+            election,
+            now,
+            false,
+        )?;
+    }
+    if let Some(r) = send {
+        let n = broadcasts::create_reminder(
+            conn,
+            &r.key(election),
+            r.kind.message_key(),
+            &audience(r.kind),
+            r.days_before,
+            election,
+            now,
+            true,
+        )?;
+        if let Some(n) = n {
+            tracing::info!(date = %r.date, kind = r.kind.code(), recipients = n, "reminder queued");
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Employment, FullName, UnitCode};
+    use crate::i18n::Lang;
+    use crate::store::{Store, users};
+    use chrono::{NaiveDate, NaiveTime};
+
+    fn schedule() -> Schedule {
+        Schedule {
+            election_date: NaiveDate::from_ymd_opt(2020, 12, 9).unwrap(),
+            time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+            timezone: chrono_tz::Asia::Jakarta,
+            days: vec![30, 14, 7, 3, 1],
+            quiet_days: 3,
+        }
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn rows(c: &Connection) -> i64 {
+        c.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn each_reminder_is_queued_once_and_missed_ones_collapse() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                users::touch(c, 1, "x", None, Lang::Id)?;
+                users::register(
+                    c,
+                    1,
+                    Employment::Pns,
+                    &FullName::parse("X").unwrap(),
+                    None,
+                    &UnitCode::parse("dinkes").unwrap(),
+                )?;
+                let s = schedule();
+                assert_eq!(tick(c, &s, "E", utc("2020-11-09T00:59:00Z"))?, 0);
+                // Down for the 30- and 14-day reminders: only the 14-day one goes out.
+                assert_eq!(tick(c, &s, "E", utc("2020-11-26T02:00:00Z"))?, 1);
+                assert_eq!(rows(c), 1);
+                assert_eq!(tick(c, &s, "E", utc("2020-11-26T02:00:01Z"))?, 0);
+                assert_eq!(rows(c), 1);
+                // Nothing once election day has begun, even if reminders were missed.
+                assert_eq!(tick(c, &s, "E", utc("2020-12-08T17:00:00Z"))?, 0);
+                assert_eq!(rows(c), 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+}

@@ -1,0 +1,18 @@
+//! The knowledge base of neutrality rules, the matcher that maps a question to a rule, and the
+//! rendering of answers. No Telegram types here: the bot and the CLI both build on this.
+
+mod answer;
+mod check;
+mod cli;
+mod fuzzy;
+mod kb;
+mod lexicon;
+mod linear;
+mod matcher;
+mod normalize;
+
+pub use answer::{Answer, ElectionFacts, escape_html, render_html, render_plain};
+pub use check::{Problem, check, check_sources, kb_check};
+pub use cli::{AskInput, ask};
+pub use kb::{Kb, Rule, RuleId, RuleText, Topic, UnknownRule, Verdict, kb};
+pub use matcher::{Match, Matcher};

@@ -1,0 +1,685 @@
+//! Broadcasts (HR announcements and reminders): drafts, confirmation with the recipients
+//! queued in the same transaction, scheduling, cancellation and progress.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::outbox::{parse_ts, ts};
+use super::{Result, audit};
+use crate::delivery::message::{Audience, Progress};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Scheduled,
+    Queued,
+    Done,
+    Cancelled,
+    /// A reminder missed while the bot was down and superseded by a later one.
+    Skipped,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Queued => "queued",
+            Status::Done => "done",
+            Status::Cancelled => "cancelled",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Draft,
+            Status::Scheduled,
+            Status::Queued,
+            Status::Done,
+            Status::Cancelled,
+            Status::Skipped,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
+    }
+
+    /// Still to be delivered (or confirmed), so it can be cancelled.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Draft | Status::Scheduled | Status::Queued)
+    }
+}
+
+/// What the recipients receive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// HR text with its formatting entities (JSON, as Telegram sends them).
+    Text {
+        body: String,
+        entities: Option<String>,
+    },
+    /// A non-text message of the HR officer (photo with caption, document), copied as is.
+    Copy { chat: i64, message: i32 },
+    /// A reminder, rendered in each recipient's language.
+    Reminder { key: String, days_before: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broadcast {
+    pub id: i64,
+    pub is_reminder: bool,
+    pub created_by: i64,
+    pub status: Status,
+    pub audience: Option<Audience>,
+    pub mandatory: bool,
+    pub content: Content,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub status_chat: Option<i64>,
+    pub status_message: Option<i32>,
+}
+
+const COLUMNS: &str = "id, kind, created_by, status, audience, mandatory, body, entities, \
+                       source_chat, source_message, message_key, days_before, scheduled_at, \
+                       created_at, status_chat, status_message";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
+    let kind: String = r.get(1)?;
+    let status: String = r.get(3)?;
+    let audience: Option<String> = r.get(4)?;
+    let body: Option<String> = r.get(6)?;
+    let source_chat: Option<i64> = r.get(8)?;
+    let source_message: Option<i32> = r.get(9)?;
+    let key: Option<String> = r.get(10)?;
+    let content = match (key, source_chat.zip(source_message)) {
+        (Some(key), _) => Content::Reminder {
+            key,
+            days_before: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
+        },
+        (None, Some((chat, message))) => Content::Copy { chat, message },
+        (None, None) => Content::Text {
+            body: body.unwrap_or_default(),
+            entities: r.get(7)?,
+        },
+    };
+    let scheduled_at: Option<String> = r.get(12)?;
+    let created_at: String = r.get(13)?;
+    Ok(Broadcast {
+        id: r.get(0)?,
+        is_reminder: kind == "reminder",
+        created_by: r.get(2)?,
+        status: Status::parse(&status).unwrap_or(Status::Cancelled),
+        audience: audience.as_deref().and_then(Audience::parse),
+        mandatory: r.get(5)?,
+        content,
+        scheduled_at: scheduled_at.as_deref().and_then(parse_ts),
+        created_at: parse_ts(&created_at),
+        status_chat: r.get(14)?,
+        status_message: r.get(15)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Broadcast>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM broadcasts WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// A new HR draft of text. The audit log gets its id and length, never the body.
+pub fn create_text_draft(
+    conn: &Connection,
+    created_by: i64,
+    body: &str,
+    entities: Option<&str>,
+    scheduled_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO broadcasts (kind, created_by, status, body, entities, scheduled_at, created_at)
+         VALUES ('hr', ?1, 'draft', ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        created_by,
+        body,
+        entities,
+        scheduled_at.map(ts),
+        ts(now)
+    ])?;
+    let id = conn.last_insert_rowid();
+    let detail = format!("created #{id} ({} chars)", body.chars().count());
+    audit::record(conn, created_by, "broadcast", &detail)?;
+    Ok(id)
+}
+
+/// A new HR draft that copies one of the officer's own messages (media with a caption).
+pub fn create_copy_draft(
+    conn: &Connection,
+    created_by: i64,
+    chat: i64,
+    message: i32,
+    scheduled_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO broadcasts (kind, created_by, status, source_chat, source_message,
+                                 scheduled_at, created_at)
+         VALUES ('hr', ?1, 'draft', ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        created_by,
+        chat,
+        message,
+        scheduled_at.map(ts),
+        ts(now)
+    ])?;
+    let id = conn.last_insert_rowid();
+    audit::record(
+        conn,
+        created_by,
+        "broadcast",
+        &format!("created #{id} (copy)"),
+    )?;
+    Ok(id)
+}
+
+/// Chooses the audience of the actor's own draft. False when it isn't a draft of theirs.
+pub fn set_audience(conn: &Connection, id: i64, actor: i64, audience: &Audience) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE broadcasts SET audience = ?3
+             WHERE id = ?1 AND created_by = ?2 AND status = 'draft'",
+        )?
+        .execute(params![id, actor, audience.code()])?;
+    Ok(n == 1)
+}
+
+/// Switches a draft between mandatory (reaches users who muted reminders) and optional.
+pub fn toggle_mandatory(conn: &Connection, id: i64, actor: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE broadcasts SET mandatory = 1 - mandatory
+             WHERE id = ?1 AND created_by = ?2 AND status = 'draft'",
+        )?
+        .execute(params![id, actor])?;
+    Ok(n == 1)
+}
+
+/// The `FROM users u WHERE …` part selecting an audience, with its named parameters.
+fn audience_filter<'a>(
+    audience: &'a Audience,
+    mandatory: bool,
+    election: &'a &'a str,
+) -> (String, Vec<(&'static str, &'a dyn ToSql)>) {
+    // Someone who blocked the bot would only cost a 403; they are counted out up front.
+    let mut sql = String::from("FROM users u WHERE u.blocked = 0");
+    let mut params: Vec<(&'static str, &dyn ToSql)> = Vec::new();
+    if !mandatory {
+        sql.push_str(" AND u.reminders_muted = 0");
+    }
+    let unpledged = " AND NOT EXISTS (SELECT 1 FROM pledges p
+                                      WHERE p.user_id = u.id AND p.election = :election)";
+    match audience {
+        Audience::All => {}
+        Audience::Unpledged => {
+            sql.push_str(unpledged);
+            params.push((":election", election));
+        }
+        Audience::RegisteredUnpledged => {
+            sql.push_str(" AND u.registered_at IS NOT NULL");
+            sql.push_str(unpledged);
+            params.push((":election", election));
+        }
+        Audience::Unit(code) => {
+            sql.push_str(" AND u.registered_at IS NOT NULL AND u.unit_code = :unit");
+            params.push((":unit", code));
+        }
+    }
+    (sql, params)
+}
+
+/// How many users an audience reaches right now (the preview's count).
+pub fn count_audience(
+    conn: &Connection,
+    audience: &Audience,
+    mandatory: bool,
+    election: &str,
+) -> Result<i64> {
+    let (filter, params) = audience_filter(audience, mandatory, &election);
+    Ok(conn
+        .prepare_cached(&format!("SELECT COUNT(*) {filter}"))?
+        .query_row(params.as_slice(), |r| r.get(0))?)
+}
+
+/// Queues one outbox row per recipient. `INSERT OR IGNORE` with the unique key makes a
+/// repeated call harmless.
+fn enqueue(
+    conn: &Connection,
+    id: i64,
+    audience: &Audience,
+    mandatory: bool,
+    election: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let (filter, mut params) = audience_filter(audience, mandatory, &election);
+    let now = ts(now);
+    params.push((":bid", &id));
+    params.push((":now", &now));
+    Ok(conn
+        .prepare_cached(&format!(
+            "INSERT OR IGNORE INTO outbox (broadcast_id, user_id, lang, next_attempt_at)
+             SELECT :bid, u.id, u.language, :now {filter} ORDER BY u.id"
+        ))?
+        .execute(params.as_slice())?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Recipients queued; delivery starts now.
+    Queued(usize),
+    /// Recipients will be queued at this instant.
+    Scheduled(DateTime<Utc>),
+    /// Not an open draft of this officer (already confirmed, cancelled, or someone else's).
+    NotADraft,
+    /// No audience chosen yet.
+    NoAudience,
+}
+
+/// Confirms the actor's draft: queues every recipient in the same transaction that changes
+/// the status, so a crash leaves either a draft or a fully queued broadcast. A draft
+/// scheduled for later is queued by [`activate_due`] when its time comes, so "not yet
+/// pledged" means not yet pledged at sending time.
+pub fn confirm(
+    conn: &mut Connection,
+    id: i64,
+    actor: i64,
+    election: &str,
+    now: DateTime<Utc>,
+    status_message: Option<(i64, i32)>,
+) -> Result<Confirmed> {
+    let tx = conn.transaction()?;
+    let Some(b) = get(&tx, id)? else {
+        return Ok(Confirmed::NotADraft);
+    };
+    if b.status != Status::Draft || b.created_by != actor {
+        return Ok(Confirmed::NotADraft);
+    }
+    let Some(audience) = b.audience.clone() else {
+        return Ok(Confirmed::NoAudience);
+    };
+    let (chat, message) = status_message.unzip();
+    let outcome = match b.scheduled_at.filter(|at| *at > now) {
+        Some(at) => {
+            tx.prepare_cached(
+                "UPDATE broadcasts SET status = 'scheduled', confirmed_at = ?2,
+                     status_chat = ?3, status_message = ?4 WHERE id = ?1",
+            )?
+            .execute(params![id, ts(now), chat, message])?;
+            audit::record(
+                &tx,
+                actor,
+                "broadcast",
+                &format!("scheduled #{id} audience={} at {}", audience.code(), ts(at)),
+            )?;
+            Confirmed::Scheduled(at)
+        }
+        None => {
+            tx.prepare_cached(
+                "UPDATE broadcasts SET status = 'queued', confirmed_at = ?2,
+                     status_chat = ?3, status_message = ?4 WHERE id = ?1",
+            )?
+            .execute(params![id, ts(now), chat, message])?;
+            let n = enqueue(&tx, id, &audience, b.mandatory, election, now)?;
+            audit::record(
+                &tx,
+                actor,
+                "broadcast",
+                &format!(
+                    "confirmed #{id} audience={} recipients={n}",
+                    audience.code()
+                ),
+            )?;
+            Confirmed::Queued(n)
+        }
+    };
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Queues the recipients of scheduled broadcasts whose time has come. Returns their ids.
+pub fn activate_due(conn: &mut Connection, now: DateTime<Utc>, election: &str) -> Result<Vec<i64>> {
+    let due: Vec<Broadcast> = {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM broadcasts WHERE status = 'scheduled' AND scheduled_at <= ?1"
+        ))?;
+        stmt.query_map([ts(now)], from_row)?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut ids = Vec::new();
+    for b in due {
+        let Some(audience) = b.audience else { continue };
+        let tx = conn.transaction()?;
+        let changed = tx
+            .prepare_cached(
+                "UPDATE broadcasts SET status = 'queued' WHERE id = ?1 AND status = 'scheduled'",
+            )?
+            .execute([b.id])?;
+        if changed == 1 {
+            let n = enqueue(&tx, b.id, &audience, b.mandatory, election, now)?;
+            tracing::info!(
+                broadcast = b.id,
+                recipients = n,
+                "scheduled broadcast queued"
+            );
+            ids.push(b.id);
+        }
+        tx.commit()?;
+    }
+    Ok(ids)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Cancelled; this many recipients will not receive it.
+    Done(usize),
+    /// Already finished or cancelled.
+    NotOpen,
+    /// Someone else's broadcast, and the actor isn't an admin.
+    NotAllowed,
+    NotFound,
+}
+
+/// Cancels an open broadcast: its creator or an admin may. Rows already in flight finish.
+pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Result<Cancelled> {
+    let tx = conn.transaction()?;
+    let Some(b) = get(&tx, id)? else {
+        return Ok(Cancelled::NotFound);
+    };
+    if b.created_by != actor && !is_admin {
+        return Ok(Cancelled::NotAllowed);
+    }
+    if !b.status.is_open() {
+        return Ok(Cancelled::NotOpen);
+    }
+    tx.prepare_cached(
+        "UPDATE broadcasts SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, ts(Utc::now())])?;
+    let n = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'cancelled' WHERE broadcast_id = ?1 AND state = 'pending'",
+        )?
+        .execute([id])?;
+    audit::record(
+        &tx,
+        actor,
+        "broadcast",
+        &format!("cancelled #{id} unsent={n}"),
+    )?;
+    tx.commit()?;
+    Ok(Cancelled::Done(n))
+}
+
+pub fn progress(conn: &Connection, id: i64) -> Result<Progress> {
+    let mut p = Progress::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = ?1 GROUP BY state",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (state, n) = row?;
+        p.total += n;
+        match state.as_str() {
+            "sent" => p.sent += n,
+            "failed" => p.failed += n,
+            "blocked" => p.blocked += n,
+            "cancelled" => p.cancelled += n,
+            _ => p.remaining += n,
+        }
+    }
+    Ok(p)
+}
+
+/// Marks a queued broadcast done once nothing is left. True when this call finished it.
+pub fn finish_if_done(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE broadcasts SET status = 'done', finished_at = ?2
+             WHERE id = ?1 AND status = 'queued' AND NOT EXISTS (
+                 SELECT 1 FROM outbox WHERE broadcast_id = ?1 AND state IN ('pending', 'sending'))",
+        )?
+        .execute(params![id, ts(now)])?;
+    Ok(n == 1)
+}
+
+/// Queued broadcasts with nothing left to send, e.g. an audience of nobody.
+pub fn queued_ids(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM broadcasts WHERE status = 'queued'")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The latest confirmed broadcasts and reminders, newest first, drafts left out.
+pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Broadcast>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
+         ORDER BY id DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit as i64], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn reminder_exists(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM broadcasts WHERE reminder_key = ?1")?
+        .query_row([key], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A reminder due now. Created at most once per key (the unique column decides, even if two
+/// processes raced); when `send` is false it is recorded as skipped and nobody receives it.
+/// Returns the recipients queued, or None when the key already existed.
+#[allow(clippy::too_many_arguments)]
+pub fn create_reminder(
+    conn: &mut Connection,
+    key: &str,
+    message_key: &str,
+    audience: &Audience,
+    days_before: u32,
+    election: &str,
+    now: DateTime<Utc>,
+    send: bool,
+) -> Result<Option<usize>> {
+    let tx = conn.transaction()?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO broadcasts
+                 (kind, created_by, status, audience, mandatory, message_key, days_before,
+                  reminder_key, created_at, confirmed_at)
+             VALUES ('reminder', 0, ?1, ?2, 0, ?3, ?4, ?5, ?6, ?6)",
+        )?
+        .execute(params![
+            if send { "queued" } else { "skipped" },
+            audience.code(),
+            message_key,
+            days_before,
+            key,
+            ts(now)
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let id = tx.last_insert_rowid();
+    let n = if send {
+        enqueue(&tx, id, audience, false, election, now)?
+    } else {
+        0
+    };
+    tx.commit()?;
+    Ok(Some(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Employment, FullName, UnitCode};
+    use crate::i18n::Lang;
+    use crate::store::{Store, pledges, users};
+
+    fn user(c: &Connection, id: i64, unit: Option<&str>) {
+        users::touch(c, id, "x", None, Lang::Id).unwrap();
+        if let Some(unit) = unit {
+            users::register(
+                c,
+                id,
+                Employment::Pppk,
+                &FullName::parse("X").unwrap(),
+                None,
+                &UnitCode::parse(unit).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+
+    fn outbox_count(c: &Connection) -> i64 {
+        c.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn audiences_select_the_right_users() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                user(c, 1, Some("dinkes"));
+                user(c, 2, Some("dinkes"));
+                user(c, 3, Some("disdik"));
+                user(c, 4, None);
+                user(c, 5, Some("disdik"));
+                users::mark_blocked(c, 5)?;
+                users::set_reminders_muted(c, 3, true)?;
+                pledges::confirm(c, 1, "E", "h")?;
+                let count = |a: &Audience, m: bool| count_audience(c, a, m, "E").unwrap();
+                assert_eq!(count(&Audience::All, true), 4);
+                assert_eq!(count(&Audience::All, false), 3);
+                assert_eq!(count(&Audience::Unpledged, true), 3);
+                assert_eq!(count(&Audience::RegisteredUnpledged, true), 2);
+                assert_eq!(count(&Audience::Unit("dinkes".into()), true), 2);
+                assert_eq!(count(&Audience::Unit("disdik".into()), false), 0);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn confirming_queues_everyone_once_and_only_for_the_author() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                for id in 1..=3 {
+                    user(c, id, Some("dinkes"));
+                }
+                let now = Utc::now();
+                let id = create_text_draft(c, 50, "Apel pagi", None, None, now)?;
+                assert_eq!(confirm(c, id, 50, "E", now, None)?, Confirmed::NoAudience);
+                assert!(!set_audience(c, id, 51, &Audience::All)?, "not the author");
+                assert!(set_audience(c, id, 50, &Audience::All)?);
+                assert_eq!(confirm(c, id, 51, "E", now, None)?, Confirmed::NotADraft);
+                assert_eq!(
+                    confirm(c, id, 50, "E", now, Some((50, 7)))?,
+                    Confirmed::Queued(3)
+                );
+                assert_eq!(confirm(c, id, 50, "E", now, None)?, Confirmed::NotADraft);
+                assert_eq!(outbox_count(c), 3);
+                let b = get(c, id)?.unwrap();
+                assert_eq!((b.status, b.status_message), (Status::Queued, Some(7)));
+                let log = audit::latest(c, 10)?;
+                assert!(log.iter().all(|e| !e.detail.contains("Apel")));
+                assert_eq!(log.len(), 2);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn scheduled_broadcasts_are_queued_when_due() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                user(c, 1, Some("dinkes"));
+                let now = Utc::now();
+                let at = now + chrono::Duration::hours(1);
+                let id = create_text_draft(c, 50, "x", None, Some(at), now)?;
+                set_audience(c, id, 50, &Audience::All)?;
+                assert_eq!(
+                    confirm(c, id, 50, "E", now, None)?,
+                    Confirmed::Scheduled(parse_ts(&ts(at)).unwrap())
+                );
+                assert_eq!(outbox_count(c), 0);
+                assert!(activate_due(c, now, "E")?.is_empty());
+                assert_eq!(activate_due(c, at, "E")?, vec![id]);
+                assert!(activate_due(c, at, "E")?.is_empty());
+                assert_eq!(outbox_count(c), 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn cancelling_stops_the_unsent_rows() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                for id in 1..=3 {
+                    user(c, id, None);
+                }
+                let now = Utc::now();
+                let id = create_text_draft(c, 50, "x", None, None, now)?;
+                set_audience(c, id, 50, &Audience::All)?;
+                confirm(c, id, 50, "E", now, None)?;
+                let row = crate::store::outbox::claim_next(c, now)?.unwrap();
+                crate::store::outbox::mark_sent(c, row.id, now)?;
+                assert_eq!(cancel(c, id, 51, false)?, Cancelled::NotAllowed);
+                assert_eq!(cancel(c, id, 51, true)?, Cancelled::Done(2));
+                assert_eq!(cancel(c, id, 50, false)?, Cancelled::NotOpen);
+                let p = progress(c, id)?;
+                assert_eq!((p.sent, p.cancelled, p.remaining), (1, 2, 0));
+                assert!(crate::store::outbox::claim_next(c, now)?.is_none());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_reminder_is_created_once_per_key() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                user(c, 1, Some("dinkes"));
+                user(c, 2, Some("dinkes"));
+                users::set_reminders_muted(c, 2, true)?;
+                let now = Utc::now();
+                let a = Audience::RegisteredUnpledged;
+                assert_eq!(
+                    create_reminder(c, "k1", "reminder-pledge", &a, 7, "E", now, true)?,
+                    Some(1)
+                );
+                assert_eq!(
+                    create_reminder(c, "k1", "reminder-pledge", &a, 7, "E", now, true)?,
+                    None
+                );
+                assert_eq!(
+                    create_reminder(c, "k0", "reminder-pledge", &a, 14, "E", now, false)?,
+                    Some(0)
+                );
+                assert!(reminder_exists(c, "k0")?);
+                assert_eq!(outbox_count(c), 1);
+                let id = queued_ids(c)?[0];
+                assert!(!finish_if_done(c, id, now)?);
+                Ok(())
+            })
+            .unwrap();
+    }
+}
