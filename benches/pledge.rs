@@ -58,7 +58,10 @@ async fn end_to_end(n: i64) {
         if sent as i64 >= n && count(&store) >= n {
             break;
         }
-        assert!(Instant::now() < deadline, "only {sent} receipts after 120 s");
+        assert!(
+            Instant::now() < deadline,
+            "only {sent} receipts after 120 s"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let elapsed = start.elapsed();
@@ -98,5 +101,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
     raw_inserts(50_000);
-    tokio::runtime::Runtime::new().unwrap().block_on(end_to_end(n));
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(end_to_end(n));
 }

@@ -17,6 +17,22 @@ pub struct Cli {
 pub enum Cmd {
     /// Run the bot with long polling (the default when no subcommand is given).
     Run,
+    /// Answer a neutrality question as the bot would (no token, no network).
+    Ask {
+        /// Print one JSON line {"rule", "verdict", "score"} per question.
+        #[arg(long)]
+        json: bool,
+        /// Answer language: id or en (default: the question's language).
+        #[arg(long)]
+        lang: Option<crate::i18n::Lang>,
+        /// The question, or `-` to read one question per line from standard input.
+        question: String,
+    },
+    /// Knowledge-base maintenance.
+    Kb {
+        #[command(subcommand)]
+        action: KbAction,
+    },
     /// Print the pledge totals per unit, as /stats shows them (no token needed).
     Stats,
     /// Write registrations and pledges to a CSV file (no token needed; audited).
@@ -28,4 +44,10 @@ pub enum Cmd {
         #[arg(long)]
         unit: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KbAction {
+    /// Validate the knowledge base in every language; exits 1 on any problem.
+    Check,
 }

@@ -1,8 +1,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use netralitas_bot::cli::{Cli, Cmd};
+use netralitas_bot::cli::{Cli, Cmd, KbAction};
 use netralitas_bot::config::Config;
+use netralitas_bot::knowledge::{self, AskInput, ElectionFacts};
 use netralitas_bot::startup;
 
 fn main() -> ExitCode {
@@ -36,6 +37,36 @@ fn main() -> ExitCode {
                 let running = startup::start(config, startup::POLL_TIMEOUT).await?;
                 running.wait().await;
                 Ok::<_, anyhow::Error>(ExitCode::SUCCESS)
+            }
+            Cmd::Ask {
+                json,
+                lang,
+                question,
+            } => {
+                let facts = ElectionFacts {
+                    name: config.election_name.clone(),
+                    date: config.election_date,
+                };
+                let mut out = std::io::stdout().lock();
+                knowledge::ask(
+                    AskInput::from_arg(&question),
+                    json,
+                    lang,
+                    &facts,
+                    &config.helpdesk_contact,
+                    &mut out,
+                )?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Cmd::Kb {
+                action: KbAction::Check,
+            } => {
+                let ok = knowledge::kb_check(&mut std::io::stdout().lock())?;
+                Ok(if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                })
             }
             Cmd::Stats => {
                 let app = startup::build_app(config)?;

@@ -86,6 +86,11 @@ pub async fn start_with_clock(
 ) -> anyhow::Result<Running> {
     let bot = bot(&config)?;
     let app = build_app(config)?;
+    // Build the matcher's index now rather than on the first user's question.
+    tokio::task::spawn_blocking(|| {
+        crate::telegram::qa::matcher();
+    })
+    .await?;
     if let Err(e) = commands::publish_default_menu(&bot).await {
         // The menu is a convenience; the bot works without it.
         tracing::warn!(error = %e, "could not publish the command menu");

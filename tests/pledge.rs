@@ -14,11 +14,22 @@ const VALID_NIP: &str = "198503122010011002";
 /// to `user` that has buttons.
 fn button(app: &TestApp, user: &TestUser, label: &str) -> (i32, String) {
     for m in app.api.messages_to(user.id).iter().rev() {
-        let Some(markup) = &m.reply_markup else { continue };
-        let rows = markup["inline_keyboard"].as_array().cloned().unwrap_or_default();
-        for b in rows.iter().flat_map(|r| r.as_array().cloned().unwrap_or_default()) {
+        let Some(markup) = &m.reply_markup else {
+            continue;
+        };
+        let rows = markup["inline_keyboard"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for b in rows
+            .iter()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+        {
             if b["text"].as_str().is_some_and(|t| t.contains(label)) {
-                return (m.message_id, b["callback_data"].as_str().unwrap().to_owned());
+                return (
+                    m.message_id,
+                    b["callback_data"].as_str().unwrap().to_owned(),
+                );
             }
         }
     }
@@ -134,7 +145,14 @@ fn seed(app: &TestApp, id: i64, unit: &str, pledged: bool) {
         .with(|c| {
             users::touch(c, id, "Seed", None, Lang::Id)?;
             let name = FullName::parse("Seed User").unwrap();
-            users::register(c, id, Employment::NonAsn, &name, None, &UnitCode::parse(unit).unwrap())?;
+            users::register(
+                c,
+                id,
+                Employment::NonAsn,
+                &name,
+                None,
+                &UnitCode::parse(unit).unwrap(),
+            )?;
             if pledged {
                 pledges::confirm(c, id, "Pilkada Serentak 2020", "h")?;
             }
@@ -212,7 +230,10 @@ async fn bad_input_gets_a_polite_reply_and_nothing_breaks() {
     assert!(reply.contains("teks"), "{reply}");
 
     let reply = app.say(&user, "محمد Andi 🙂").await;
-    assert!(reply.contains("Langkah 3/4"), "a right-to-left name with emoji is fine: {reply}");
+    assert!(
+        reply.contains("Langkah 3/4"),
+        "a right-to-left name with emoji is fine: {reply}"
+    );
     for (nip, expect) in [
         ("19850312201001100A", "hanya berisi angka"),
         ("19850312201001100", "17 angka"),
@@ -225,14 +246,26 @@ async fn bad_input_gets_a_polite_reply_and_nothing_breaks() {
     }
 
     // A forged callback: a unit button while the dialogue waits for a NIP.
-    app.api.push_update(app.api.callback(&user, 1, "1|u:dinkes"));
+    app.api
+        .push_update(app.api.callback(&user, 1, "1|u:dinkes"));
     let reply = app.say(&user, "/status").await;
     assert!(reply.contains("belum terdaftar"), "{reply}");
-    assert!(last_callback_answer(&app)["text"].as_str().unwrap_or("").contains("tidak berlaku"));
+    assert!(
+        last_callback_answer(&app)["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tidak berlaku")
+    );
     // Garbage callback data.
-    app.api.push_update(app.api.callback(&user, 1, "'; DROP TABLE pledges; --"));
+    app.api
+        .push_update(app.api.callback(&user, 1, "'; DROP TABLE pledges; --"));
     app.say(&user, "/help").await;
-    assert!(last_callback_answer(&app)["text"].as_str().unwrap_or("").contains("tidak berlaku"));
+    assert!(
+        last_callback_answer(&app)["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tidak berlaku")
+    );
 
     // Unknown command is answered; a command for another bot is not.
     let reply = app.say(&user, "/frobnicate").await;
@@ -263,16 +296,21 @@ async fn groups_get_command_answers_but_never_a_registration() {
     let app = spawn_app().await;
     let user = TestUser::new(108, "Group Member");
     let group = -100_123;
-    app.api.push_update(app.api.group_text(&user, group, "/ikrar"));
+    app.api
+        .push_update(app.api.group_text(&user, group, "/ikrar"));
     let deadline = std::time::Instant::now() + common::REPLY_TIMEOUT;
     while app.api.messages_to(group).is_empty() {
-        assert!(std::time::Instant::now() < deadline, "no reply in the group");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no reply in the group"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let reply = &app.api.messages_to(group)[0].text;
     assert!(reply.contains("t.me/"), "{reply}");
     // Plain text in the group after that is not taken as a name.
-    app.api.push_update(app.api.group_text(&user, group, "Group Member Name"));
+    app.api
+        .push_update(app.api.group_text(&user, group, "Group Member Name"));
     app.say(&user, "/status").await;
     assert_eq!(app.api.messages_to(group).len(), 1);
     let row = app.store().with(|c| users::get(c, 108)).unwrap().unwrap();
@@ -294,7 +332,10 @@ async fn a_user_who_blocked_the_bot_is_marked_and_the_bot_keeps_running() {
         if row.is_some_and(|r| r.blocked) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "user never marked blocked");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "user never marked blocked"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

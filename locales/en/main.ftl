@@ -100,3 +100,12 @@ unknown-command = I don't know that command. Send /help for the list of commands
 only-text = Sorry, I can only read text messages. Please type your question.
 callback-stale = This button is no longer valid. Please start again from the menu.
 error-generic = Sorry, something went wrong on our side. Please try again in a moment. If it persists, contact { $helpdesk }.
+
+## Questions and answers
+qa-topics = 📚 Choose a topic of the neutrality rules, or just type your question:
+qa-topic-rules = { $topic }: choose the rule you want to read.
+btn-other-topics = 📚 Other topics
+btn-helpful = 👍 Helpful
+btn-not-helpful = 👎 Not helpful
+btn-back = ◀️ Back
+qa-feedback-thanks = Thank you for your feedback!

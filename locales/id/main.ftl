@@ -100,3 +100,12 @@ unknown-command = Perintah itu tidak saya kenal. Ketik /help untuk melihat dafta
 only-text = Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda.
 callback-stale = Tombol ini sudah tidak berlaku. Silakan mulai lagi dari menu.
 error-generic = Maaf, terjadi gangguan di sisi kami. Silakan coba lagi sebentar lagi. Bila berlanjut, hubungi { $helpdesk }.
+
+## Tanya jawab
+qa-topics = 📚 Pilih topik aturan netralitas, atau langsung tulis pertanyaan Anda:
+qa-topic-rules = { $topic }: pilih aturan yang ingin Anda baca.
+btn-other-topics = 📚 Topik lain
+btn-helpful = 👍 Membantu
+btn-not-helpful = 👎 Tidak membantu
+btn-back = ◀️ Kembali
+qa-feedback-thanks = Terima kasih atas masukan Anda!

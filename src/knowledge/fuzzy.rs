@@ -22,8 +22,17 @@ pub(crate) struct TypoIndex {
 }
 
 impl TypoIndex {
-    pub fn new(vocabulary: &HashMap<String, u32>) -> TypoIndex {
-        let mut words: Vec<(&String, &u32)> = vocabulary.iter().collect();
+    /// Indexes `vocabulary` (word → how often it occurs) and `extra` words (counted once).
+    pub fn new<'a, 'b>(
+        vocabulary: &'a HashMap<String, u32>,
+        extra: impl Iterator<Item = &'b str>,
+    ) -> TypoIndex {
+        let mut counts: HashMap<&str, u32> =
+            vocabulary.iter().map(|(w, &c)| (w.as_str(), c)).collect();
+        for w in extra {
+            counts.entry(w).or_insert(1);
+        }
+        let mut words: Vec<(&str, u32)> = counts.into_iter().collect();
         // Sorted so that ties are broken the same way on every run.
         words.sort();
         let mut index = TypoIndex {
@@ -31,7 +40,7 @@ impl TypoIndex {
             weight: Vec::with_capacity(words.len()),
             deletes: HashMap::new(),
         };
-        for (w, &count) in words {
+        for (w, count) in words {
             let chars = w.chars().count();
             let edits = max_edits(chars);
             if edits == 0 || !w.is_ascii() {
@@ -44,7 +53,7 @@ impl TypoIndex {
                     slot.push(i);
                 }
             }
-            index.words.push(w.clone());
+            index.words.push(w.to_owned());
             index.weight.push(count);
         }
         index
@@ -60,7 +69,7 @@ impl TypoIndex {
         if edits == 0 {
             return None;
         }
-        let mut best: Option<(usize, u32, u32)> = None;
+        let mut best: Option<(usize, usize, std::cmp::Reverse<u32>, u32)> = None;
         for d in deletions(word, edits) {
             let Some(candidates) = self.deletes.get(&d) else {
                 continue;
@@ -74,19 +83,21 @@ impl TypoIndex {
                 if dist == 0 || dist > limit {
                     continue;
                 }
-                let w = self.weight[i as usize];
-                let better = match best {
-                    None => true,
-                    Some((bd, bw, bi)) => {
-                        (dist, std::cmp::Reverse(w), i) < (bd, std::cmp::Reverse(bw), bi)
-                    }
-                };
-                if better {
-                    best = Some((dist, w, i));
+                // Among equally close words, one of the same length (a swapped or mistyped
+                // letter, the commonest slips) beats one a letter longer or shorter, and then
+                // the more common word wins: "snaksi" is "sanksi" rather than "saksi".
+                let key = (
+                    dist,
+                    cand.len().abs_diff(word.len()),
+                    std::cmp::Reverse(self.weight[i as usize]),
+                    i,
+                );
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
                 }
             }
         }
-        best.map(|(_, _, i)| self.words[i as usize].as_str())
+        best.map(|(_, _, _, i)| self.words[i as usize].as_str())
     }
 }
 
@@ -142,7 +153,10 @@ mod tests {
     use super::*;
 
     fn index(words: &[&str]) -> TypoIndex {
-        TypoIndex::new(&words.iter().map(|w| (w.to_string(), 1)).collect())
+        TypoIndex::new(
+            &words.iter().map(|w| (w.to_string(), 1)).collect(),
+            ["paslon"].into_iter(),
+        )
     }
 
     #[test]
@@ -160,6 +174,9 @@ mod tests {
         assert_eq!(idx.correct("kmpanyee"), Some("kampanye"));
         assert_eq!(idx.correct("spandul"), Some("spanduk"));
         assert_eq!(idx.correct("pilkda"), Some("pilkada"));
+        assert_eq!(idx.correct("paslno"), Some("paslon"));
+        let idx = index(&["saksi", "sanksi"]);
+        assert_eq!(idx.correct("snaksi"), Some("sanksi"));
         // Too short to guess, or too far.
         assert_eq!(idx.correct("calo"), None);
         assert_eq!(idx.correct("balkon"), None);

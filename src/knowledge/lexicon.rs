@@ -494,5 +494,6 @@ pub(crate) const ELECTION_TERMS: &[&str] = &[
     "politics", "political", "neutral", "neutrality", "vote", "voting", "ballot", "polling", "poll",
     "pledge", "rally", "banner", "volunteer", "support", "declaration", "debate", "legislatif",
     "dprd", "dpr", "dpd", "poster", "posters", "run", "running", "parliament", "candidacy",
-    "nomination", "elected", "mencalonkan", "nyalon",
+    "nomination", "elected", "mencalonkan", "nyalon", "pelanggaran", "melanggar", "violation",
+    "violate", "breach",
 ];

@@ -123,11 +123,12 @@ impl Matcher {
             .iter()
             .position(|id| id.as_str() == check::CANDIDATE_RECOMMENDATION);
         let n_features = vocabulary.names.len();
+        let typos = TypoIndex::new(&vocabulary.word_count, normalizer.lexicon_words());
         let mut matcher = Matcher {
             kb,
             ids,
             normalizer,
-            typos: TypoIndex::new(&vocabulary.word_count),
+            typos,
             word_feature: vocabulary.word_feature,
             stems: vocabulary.stems,
             names: vocabulary.names,
@@ -277,7 +278,7 @@ impl Matcher {
     /// The features read from a question with their weights, heaviest first, and the weight of
     /// unknown words: what to look at when a question lands on the wrong rule.
     pub fn explain(&self, text: &str) -> String {
-        let analysis = self.normalizer.analyse(text);
+        let analysis = self.analyse_query(text);
         let weights = sentence_weights(&analysis);
         let (counts, unknown) = self.counts(&analysis, &|i| weights[i]);
         let mut v = self.weigh_raw(&counts);
@@ -295,7 +296,7 @@ impl Matcher {
 
     /// Every class with its score, best first; `None` stands for out of scope.
     fn rank(&self, text: &str) -> Ranking {
-        let analysis = self.normalizer.analyse(text);
+        let analysis = self.analyse_query(text);
         let lang = analysis.lang;
         let weights = sentence_weights(&analysis);
         let (counts, unknown) = self.counts(&analysis, &|i| weights[i]);
@@ -390,23 +391,32 @@ impl Matcher {
         (counts, unknown)
     }
 
-    /// The feature of a normalised word: from the cache, by stemming, or by correcting a typo
-    /// against the knowledge base's words. `None` when the word is unknown.
+    fn analyse_query(&self, text: &str) -> Analysis {
+        self.normalizer
+            .analyse_with(text, &|w| self.typo_fix(w).map(str::to_owned))
+    }
+
+    /// The word a misspelt word was meant to be, if it is not a word we know and is close to
+    /// one of the knowledge base's or the lexicon's words.
+    fn typo_fix(&self, word: &str) -> Option<&str> {
+        if self.word_feature.contains_key(word) || self.normalizer.is_indonesian(word) {
+            return None;
+        }
+        let known = |w: &str| self.word_feature.contains_key(w);
+        if self.stems.contains_key(&self.normalizer.stem(word, &known)) {
+            return None;
+        }
+        self.typos.correct(word)
+    }
+
+    /// The feature of a normalised word: from the cache or by stemming. `None` when the
+    /// knowledge base does not know the word.
     fn feature_of(&self, word: &str) -> Option<u32> {
         if let Some(&f) = self.word_feature.get(word) {
             return Some(f);
         }
         let known = |w: &str| self.word_feature.contains_key(w);
-        let stem = self.normalizer.stem(word, &known);
-        if let Some(&f) = self.stems.get(&stem) {
-            return Some(f);
-        }
-        // A correctly spelt Indonesian word is just a word the knowledge base does not use.
-        if self.normalizer.is_indonesian(word) {
-            return None;
-        }
-        let fixed = self.typos.correct(word)?;
-        self.word_feature.get(fixed).copied()
+        self.stems.get(&self.normalizer.stem(word, &known)).copied()
     }
 
     /// The classifier's input: the question's vector plus the "no election word" signal, which
@@ -544,7 +554,9 @@ fn normalise(mut v: Vector) -> Vector {
     v
 }
 
-/// In a message of several sentences the last question decides; the story before it is context.
+/// In a message of several sentences the last question decides; the story before it is context
+/// that still counts about half ("Ayah saya maju pilkada. Bolehkah saya ikut kampanye?" needs
+/// the father), more the closer it is to the question.
 fn sentence_weights(a: &Analysis) -> Vec<f32> {
     let n = a.sentences.len();
     let last_question = a
@@ -568,7 +580,7 @@ fn sentence_weights(a: &Analysis) -> Vec<f32> {
                 } else {
                     0.0
                 };
-                0.3 + 0.2 * position + question
+                0.45 + 0.2 * position + question
             }
         })
         .collect()

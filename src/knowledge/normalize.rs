@@ -72,7 +72,15 @@ impl Normalizer {
 
     /// Splits `text` into sentences of normalised (not yet stemmed) words and tells its language.
     pub fn analyse(&self, text: &str) -> Analysis {
-        let raw = split(text);
+        self.analyse_with(text, &|_| None)
+    }
+
+    /// Like [`Normalizer::analyse`], with `fix` offered every word the lexicon does not know
+    /// before it is rewritten: the matcher corrects typos there ("paslno" → "paslon", which
+    /// then becomes "pasangan calon").
+    pub fn analyse_with(&self, text: &str, fix: &dyn Fn(&str) -> Option<String>) -> Analysis {
+        let mut raw = split(text);
+        keep_last_words(&mut raw, |s| &mut s.words);
         let (mut en, mut id) = (0usize, 0usize);
         for w in raw.iter().flat_map(|s| &s.words) {
             en += usize::from(self.english.contains(w.as_str()));
@@ -81,7 +89,7 @@ impl Normalizer {
         let lang = if en > id { Lang::En } else { Lang::Id };
 
         let mut sentences: Vec<Sentence> = Vec::with_capacity(raw.len());
-        for sentence in raw.into_iter().map(|s| self.sentence(&s)) {
+        for sentence in raw.iter().map(|s| self.sentence(s, fix)) {
             if !sentence.words.is_empty() {
                 sentences.push(sentence);
             } else if let Some(prev) = sentences.last_mut() {
@@ -89,17 +97,26 @@ impl Normalizer {
                 prev.is_question |= sentence.is_question;
             }
         }
-        trim_to_last_words(&mut sentences);
         Analysis { sentences, lang }
     }
 
-    fn sentence(&self, s: &RawSentence) -> Sentence {
+    /// Every word the lexicon itself spells: rewrite sources and stopwords. Typos are corrected
+    /// towards these as well as towards the knowledge base's words.
+    pub fn lexicon_words(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rewrites.keys().chain(self.stopwords.iter()).copied()
+    }
+
+    fn sentence(&self, s: &RawSentence, fix: &dyn Fn(&str) -> Option<String>) -> Sentence {
         let is_question =
             s.question_mark || s.words.iter().any(|w| self.markers.contains(w.as_str()));
         let mut words: Vec<String> = Vec::with_capacity(s.words.len());
         let mut focus = None;
         let mut after_frame = false;
         for w in &s.words {
+            let listed =
+                self.rewrites.contains_key(w.as_str()) || self.stopwords.contains(w.as_str());
+            let fixed = if listed { None } else { fix(w) };
+            let w = fixed.as_ref().unwrap_or(w);
             if self.frames.contains(w.as_str()) {
                 after_frame = focus.is_none();
             }
@@ -319,17 +336,18 @@ fn flush_word(word: &mut String, chars: &mut usize, words: &mut Vec<String>) {
     *chars = 0;
 }
 
-fn trim_to_last_words(sentences: &mut Vec<Sentence>) {
+/// Keeps the last [`MAX_WORDS`] words of a message (a question sits at the end of a long story).
+fn keep_last_words<T>(sentences: &mut Vec<T>, words: impl Fn(&mut T) -> &mut Vec<String>) {
     let mut budget = MAX_WORDS;
     let mut keep_from = sentences.len();
     while keep_from > 0 && budget > 0 {
         keep_from -= 1;
-        let s = &mut sentences[keep_from];
-        if s.words.len() > budget {
-            let cut = s.words.len() - budget;
-            s.words.drain(..cut);
+        let w = words(&mut sentences[keep_from]);
+        if w.len() > budget {
+            let cut = w.len() - budget;
+            w.drain(..cut);
         }
-        budget -= s.words.len();
+        budget -= w.len();
     }
     sentences.drain(..keep_from);
 }

@@ -56,7 +56,10 @@ pub fn confirm(
     for _ in 0..5 {
         let code = new_receipt_code();
         match insert
-            .query_row(params![user_id, election, text_hash, now_utc(), code], from_row)
+            .query_row(
+                params![user_id, election, text_hash, now_utc(), code],
+                from_row,
+            )
             .optional()
         {
             Ok(Some(pledge)) => return Ok((pledge, true)),
@@ -71,7 +74,9 @@ pub fn confirm(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(StoreError::Malformed("could not draw a unique receipt code".into()))
+    Err(StoreError::Malformed(
+        "could not draw a unique receipt code".into(),
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,14 +44,31 @@ pub enum CallbackData {
 /// A button of the broadcast flow, always naming the broadcast it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BroadcastAction {
-    Audience { id: i64, choice: AudienceChoice },
-    Unit { id: i64, code: String },
-    UnitPage { id: i64, page: usize },
-    Mandatory { id: i64 },
-    Confirm { id: i64 },
-    Discard { id: i64 },
+    Audience {
+        id: i64,
+        choice: AudienceChoice,
+    },
+    Unit {
+        id: i64,
+        code: String,
+    },
+    UnitPage {
+        id: i64,
+        page: usize,
+    },
+    Mandatory {
+        id: i64,
+    },
+    Confirm {
+        id: i64,
+    },
+    Discard {
+        id: i64,
+    },
     /// Cancel a scheduled or running broadcast (from /broadcasts or the progress message).
-    Stop { id: i64 },
+    Stop {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,10 @@ pub enum Command {
     Ikrar,
     Pledge,
     Status,
+    Tanya(String),
+    Ask(String),
+    Topik,
+    Topics,
     Lang,
     Help,
     Bantuan,
@@ -55,6 +59,8 @@ pub enum HrCommand {
 /// (command, locale key) pairs shown in menus, per role. Aliases stay out of menus.
 pub const USER_MENU: &[(&str, &str)] = &[
     ("ikrar", "cmd-ikrar"),
+    ("tanya", "cmd-tanya"),
+    ("topik", "cmd-topik"),
     ("status", "cmd-status"),
     ("pengingat", "cmd-pengingat"),
     ("lang", "cmd-lang"),

@@ -7,6 +7,7 @@ pub mod caller;
 pub mod commands;
 pub mod keyboards;
 pub mod pledge;
+pub mod qa;
 pub mod reminders;
 pub mod reply;
 pub mod roles;

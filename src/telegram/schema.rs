@@ -14,7 +14,7 @@ use super::reply::sent;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
-    reminders,
+    qa, reminders,
 };
 use crate::reminders::Clock;
 
@@ -45,7 +45,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
             }]
             .endpoint(pledge::expect_button),
         )
-        .branch(dptree::endpoint(on_idle_message));
+        .branch(dptree::endpoint(qa::on_text));
 
     let callbacks = Update::filter_callback_query()
         .branch(
@@ -96,6 +96,10 @@ async fn on_command(
             pledge::ikrar(bot, app, caller, me, dialogue, chat).await
         }
         Command::Status => pledge::status(bot, app, caller, chat).await,
+        Command::Tanya(question) | Command::Ask(question) => {
+            qa::tanya(bot, app, caller, msg, question).await
+        }
+        Command::Topik | Command::Topics => qa::topics(bot, app, caller, msg).await,
         Command::Lang => {
             let to = caller.lang.other();
             pledge::switch_lang(bot, app, caller, chat, to).await
@@ -137,24 +141,6 @@ async fn unknown_command(
     .await
 }
 
-/// A message outside any dialogue.
-async fn on_idle_message(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
-    if !caller.private {
-        return Ok(());
-    }
-    if msg.text().is_none() {
-        return sent(
-            &app,
-            caller.id,
-            bot.send_message(msg.chat.id, caller.lang.t("only-text"))
-                .await,
-        )
-        .await;
-    }
-    let text = commands::help_text(caller.lang, caller.role);
-    sent(&app, caller.id, bot.send_message(msg.chat.id, text).await).await
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn on_callback(
     bot: Bot,
@@ -174,10 +160,7 @@ async fn on_callback(
             match action {
                 MenuAction::Pledge => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
                 MenuAction::Status => pledge::status(bot, app, caller, chat).await,
-                MenuAction::Ask => {
-                    let text = commands::help_text(caller.lang, caller.role);
-                    sent(&app, caller.id, bot.send_message(chat, text).await).await
-                }
+                MenuAction::Ask => qa::show_topics(&bot, &app, &caller, chat, None).await,
             }
         }
         CallbackData::Lang(to) => {
@@ -187,6 +170,10 @@ async fn on_callback(
         CallbackData::Reminders { mute } => {
             reminders::set_muted(bot, app, caller, clock, q, mute).await
         }
+        data @ (CallbackData::Topics
+        | CallbackData::Topic(_)
+        | CallbackData::Rule(_)
+        | CallbackData::Feedback { .. }) => qa::on_callback(bot, app, caller, q, data).await,
         other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
     }
 }

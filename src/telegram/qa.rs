@@ -1,0 +1,287 @@
+//! Questions and answers in the chat: free text, /tanya, topic browsing, feedback.
+
+use std::sync::{Arc, OnceLock};
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
+
+use super::callback::CallbackData;
+use super::keyboards::button;
+use super::reply::sent;
+use super::{App, Caller, HandlerResult};
+use crate::i18n::Lang;
+use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, kb, render_html};
+use crate::store::questions;
+
+/// Built once per process: the matcher precomputes its index from the knowledge base.
+pub fn matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(Matcher::new)
+}
+
+fn facts(app: &App) -> ElectionFacts {
+    ElectionFacts {
+        name: app.config.election_name.clone(),
+        date: app.config.election_date,
+    }
+}
+
+fn today(app: &App) -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&app.config.timezone)
+        .date_naive()
+}
+
+fn answer_keyboard(lang: Lang, rule: Option<RuleId>) -> InlineKeyboardMarkup {
+    let mut rows = vec![vec![button(
+        lang.t("btn-other-topics"),
+        CallbackData::Topics,
+    )]];
+    if let Some(rule) = rule {
+        let id = rule.as_str().to_owned();
+        rows.push(vec![
+            button(
+                lang.t("btn-helpful"),
+                CallbackData::Feedback {
+                    rule: id.clone(),
+                    helpful: true,
+                },
+            ),
+            button(
+                lang.t("btn-not-helpful"),
+                CallbackData::Feedback {
+                    rule: id,
+                    helpful: false,
+                },
+            ),
+        ]);
+    }
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Sends an answer as HTML messages; the buttons go under the last one.
+async fn send_answer(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    answer: &Answer,
+) -> HandlerResult {
+    let chunks = render_html(answer);
+    let last = chunks.len().saturating_sub(1);
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let request = bot.send_message(chat, chunk).parse_mode(ParseMode::Html);
+        let result = if i == last {
+            request
+                .reply_markup(answer_keyboard(caller.lang, answer.rule))
+                .await
+        } else {
+            request.await
+        };
+        sent(app, caller.id, result).await?;
+    }
+    Ok(())
+}
+
+/// Answers a free-text question. Below the matcher's confidence the bot declines, gives the
+/// helpdesk, and keeps the question for the admins' /unanswered report.
+pub async fn answer_question(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    question: &str,
+) -> HandlerResult {
+    let question = question.trim();
+    if question.is_empty() {
+        return show_topics(bot, app, caller, chat, None).await;
+    }
+    let m = matcher().classify(question);
+    // The user's chosen language wins; the question's language only fills in for a
+    // user who never chose (English questions from an Indonesian-default user still get Indonesian
+    // labels, which the user can switch with /lang).
+    let lang = caller.lang;
+    let answer = match m.rule {
+        Some(rule) => Answer::for_rule(rule, lang, &facts(app), today(app)),
+        None => {
+            let (id, text, score) = (caller.id, question.to_owned(), m.score);
+            app.store
+                .run(move |c| questions::record_unanswered(c, Some(id), &text, m.lang, score))
+                .await?;
+            Answer::declined(lang, &app.config.helpdesk_contact)
+        }
+    };
+    send_answer(bot, app, caller, chat, &answer).await
+}
+
+fn topics_keyboard(lang: Lang) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(
+        kb().topics(lang)
+            .map(|(topic, label)| {
+                vec![button(
+                    label,
+                    CallbackData::Topic(topic.as_str().to_owned()),
+                )]
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The topic list, as a new message or in place of the one whose button was pressed.
+pub async fn show_topics(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    edit: Option<MessageId>,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let text = lang.t("qa-topics");
+    let result = match edit {
+        Some(id) => bot
+            .edit_message_text(chat, id, text)
+            .reply_markup(topics_keyboard(lang))
+            .await
+            .map(|_| ()),
+        None => bot
+            .send_message(chat, text)
+            .reply_markup(topics_keyboard(lang))
+            .await
+            .map(|_| ()),
+    };
+    sent(app, caller.id, result).await
+}
+
+fn rules_keyboard(lang: Lang, topic: Topic) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> = kb()
+        .rules_of(topic)
+        .map(|id| {
+            let rule = kb().rule(id, lang);
+            let mark = match rule.verdict.as_str() {
+                "allowed" => "✅",
+                "forbidden" => "❌",
+                "conditional" => "⚠️",
+                _ => "ℹ️",
+            };
+            vec![button(
+                format!("{mark} {}", rule.text.title),
+                CallbackData::Rule(id.as_str().to_owned()),
+            )]
+        })
+        .collect();
+    rows.push(vec![button(lang.t("btn-back"), CallbackData::Topics)]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// /tanya and /ask: with text, answer it; without, offer the topics.
+pub async fn tanya(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    msg: Message,
+    question: String,
+) -> HandlerResult {
+    if question.trim().is_empty() {
+        return show_topics(&bot, &app, &caller, msg.chat.id, None).await;
+    }
+    answer_question(&bot, &app, &caller, msg.chat.id, &question).await
+}
+
+pub async fn topics(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
+    show_topics(&bot, &app, &caller, msg.chat.id, None).await
+}
+
+/// Plain text outside a dialogue. In private chats every message is a question; in groups
+/// only messages that mention the bot or reply to it, so the bot doesn't talk over people.
+pub async fn on_text(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    msg: Message,
+) -> HandlerResult {
+    let Some(text) = msg.text() else {
+        if caller.private {
+            let reply = bot
+                .send_message(msg.chat.id, caller.lang.t("only-text"))
+                .await;
+            return sent(&app, caller.id, reply).await;
+        }
+        return Ok(());
+    };
+    if caller.private {
+        return answer_question(&bot, &app, &caller, msg.chat.id, text).await;
+    }
+    let mention = format!("@{}", me.username());
+    let mentions = text.to_lowercase().contains(&mention.to_lowercase());
+    let replies_to_bot = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .is_some_and(|u| u.id == me.id);
+    if !mentions && !replies_to_bot {
+        return Ok(());
+    }
+    let question = text.replace(&mention, " ");
+    answer_question(&bot, &app, &caller, msg.chat.id, &question).await
+}
+
+/// Buttons of topic browsing and feedback. Rule and topic names come from the client, so they
+/// are looked up, never trusted.
+pub async fn on_callback(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    q: CallbackQuery,
+    data: CallbackData,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let Some(message) = q.regular_message() else {
+        return super::pledge::stale(&bot, &q, lang).await;
+    };
+    let chat = message.chat.id;
+    match data {
+        CallbackData::Topics => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            show_topics(&bot, &app, &caller, chat, Some(message.id)).await
+        }
+        CallbackData::Topic(name) => {
+            let Some(topic) = Topic::ALL.into_iter().find(|t| t.as_str() == name) else {
+                return super::pledge::stale(&bot, &q, lang).await;
+            };
+            bot.answer_callback_query(q.id.clone()).await?;
+            let label = kb()
+                .topics(lang)
+                .find(|(t, _)| *t == topic)
+                .map(|(_, l)| l.to_owned())
+                .unwrap_or_default();
+            let text = lang.t_args("qa-topic-rules", crate::args!["topic" => label]);
+            let result = bot
+                .edit_message_text(chat, message.id, text)
+                .reply_markup(rules_keyboard(lang, topic))
+                .await;
+            sent(&app, caller.id, result).await
+        }
+        CallbackData::Rule(name) => {
+            let Ok(rule) = RuleId::parse(&name) else {
+                return super::pledge::stale(&bot, &q, lang).await;
+            };
+            bot.answer_callback_query(q.id.clone()).await?;
+            let answer = Answer::for_rule(rule, lang, &facts(&app), today(&app));
+            send_answer(&bot, &app, &caller, chat, &answer).await
+        }
+        CallbackData::Feedback { rule, helpful } => {
+            let Ok(rule) = RuleId::parse(&rule) else {
+                return super::pledge::stale(&bot, &q, lang).await;
+            };
+            let id = caller.id;
+            app.store
+                .run(move |c| questions::record_feedback(c, id, rule.as_str(), helpful))
+                .await?;
+            bot.answer_callback_query(q.id.clone())
+                .text(lang.t("qa-feedback-thanks"))
+                .await?;
+            Ok(())
+        }
+        _ => super::pledge::stale(&bot, &q, lang).await,
+    }
+}
