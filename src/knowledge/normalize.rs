@@ -240,8 +240,9 @@ struct RawSentence {
     question_mark: bool,
 }
 
-/// Lowercases and cuts text into sentences of words. Apostrophes inside a word vanish ("don't" →
-/// "dont", "candidates'" → "candidates"); any other non-alphanumeric character separates words.
+/// Lowercases and cuts text into sentences of words. English clitics are dropped ("don't" →
+/// "don", "candidate's" → "candidate"), other apostrophes inside a word vanish ("Jum'at" →
+/// "jumat"); any other non-alphanumeric character separates words.
 fn split(text: &str) -> Vec<RawSentence> {
     let mut sentences = Vec::new();
     let mut current = RawSentence {
