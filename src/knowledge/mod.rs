@@ -11,7 +11,10 @@ mod linear;
 mod matcher;
 mod normalize;
 
-pub use answer::{Answer, ElectionFacts, escape_html, render_html, render_plain};
+pub use answer::{
+    Answer, ElectionFacts, Section, TELEGRAM_LIMIT, escape_html, format_date, render_html,
+    render_plain, verdict_mark,
+};
 pub use check::{Problem, check, check_sources, kb_check};
 pub use cli::{AskInput, ask};
 pub use kb::{Kb, Rule, RuleId, RuleText, Topic, UnknownRule, Verdict, kb};

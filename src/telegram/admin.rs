@@ -106,48 +106,20 @@ pub async fn on_command(
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
         AdminCommand::GrantAdmin(target) => {
-            roles::change(
-                bot,
-                app,
-                caller,
-                chat,
-                roles::Change::Grant(Role::Admin),
-                target,
-            )
-            .await
+            let change = roles::Change::Grant(Role::Admin);
+            roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeAdmin(target) => {
-            roles::change(
-                bot,
-                app,
-                caller,
-                chat,
-                roles::Change::Revoke(Role::Admin),
-                target,
-            )
-            .await
+            let change = roles::Change::Revoke(Role::Admin);
+            roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::GrantHr(target) => {
-            roles::change(
-                bot,
-                app,
-                caller,
-                chat,
-                roles::Change::Grant(Role::Hr),
-                target,
-            )
-            .await
+            let change = roles::Change::Grant(Role::Hr);
+            roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeHr(target) => {
-            roles::change(
-                bot,
-                app,
-                caller,
-                chat,
-                roles::Change::Revoke(Role::Hr),
-                target,
-            )
-            .await
+            let change = roles::Change::Revoke(Role::Hr);
+            roles::change(bot, app, caller, chat, change, target).await
         }
     }
 }
