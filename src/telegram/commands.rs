@@ -112,38 +112,25 @@ pub fn menu_for(role: Role) -> Vec<(&'static str, &'static str)> {
 }
 
 pub fn help_text(lang: Lang, role: Role) -> String {
-    let line = |(cmd, key): &(&str, &str)| format!("/{cmd} — {}", lang.t(key));
-    let mut text = format!("{}\n", lang.t("help-title"));
-    for entry in USER_MENU {
-        text.push_str(&line(entry));
+    let sections: [(&str, &[(&str, &str)], bool); 5] = [
+        ("help-title", USER_MENU, true),
+        ("help-hr-title", HR_MENU, role.is_hr()),
+        ("help-reports-title", REPORTS_MENU, role.is_hr()),
+        ("help-admin-title", ADMIN_MENU, role.is_admin()),
+        ("help-owner-title", OWNER_MENU, role == Role::Owner),
+    ];
+    let mut text = String::new();
+    for (title, entries, shown) in sections {
+        if !shown {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&lang.t(title));
         text.push('\n');
-    }
-    if role.is_hr() {
-        text.push_str(&format!("\n{}\n", lang.t("help-hr-title")));
-        for entry in HR_MENU {
-            text.push_str(&line(entry));
-            text.push('\n');
-        }
-    }
-    if role.is_hr() {
-        text.push_str(&format!("\n{}\n", lang.t("help-reports-title")));
-        for entry in REPORTS_MENU {
-            text.push_str(&line(entry));
-            text.push('\n');
-        }
-    }
-    if role.is_admin() {
-        text.push_str(&format!("\n{}\n", lang.t("help-admin-title")));
-        for entry in ADMIN_MENU {
-            text.push_str(&line(entry));
-            text.push('\n');
-        }
-    }
-    if role == Role::Owner {
-        text.push_str(&format!("\n{}\n", lang.t("help-owner-title")));
-        for entry in OWNER_MENU {
-            text.push_str(&line(entry));
-            text.push('\n');
+        for (cmd, key) in entries {
+            text.push_str(&format!("/{cmd} — {}\n", lang.t(key)));
         }
     }
     text
