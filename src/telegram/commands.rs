@@ -111,8 +111,11 @@ pub fn menu_for(role: Role) -> Vec<(&'static str, &'static str)> {
     menu
 }
 
+/// A help section: title key, its (command, key) entries, and whether the role sees it.
+type HelpSection = (&'static str, &'static [(&'static str, &'static str)], bool);
+
 pub fn help_text(lang: Lang, role: Role) -> String {
-    let sections: [(&str, &[(&str, &str)], bool); 5] = [
+    let sections: [HelpSection; 5] = [
         ("help-title", USER_MENU, true),
         ("help-hr-title", HR_MENU, role.is_hr()),
         ("help-reports-title", REPORTS_MENU, role.is_hr()),
