@@ -41,7 +41,7 @@ fn count(store: &Store) -> i64 {
         .unwrap()
 }
 
-async fn end_to_end(n: i64) {
+async fn end_to_end(n: i64) -> f64 {
     let app = spawn_app().await;
     let store = app.store();
     seed(&store, 1..n + 1);
@@ -66,14 +66,10 @@ async fn end_to_end(n: i64) {
     }
     let elapsed = start.elapsed();
     assert_eq!(count(&store), n, "exactly one pledge per user");
-    println!(
-        "end-to-end: {n} confirmations in {:.2} s = {:.0} confirmations/s (update → SQLite row → receipt)",
-        elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64()
-    );
+    n as f64 / elapsed.as_secs_f64()
 }
 
-fn raw_inserts(n: i64) {
+fn raw_inserts(n: i64) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("bench.db")).unwrap();
     seed(&store, 1..n + 1);
@@ -88,11 +84,15 @@ fn raw_inserts(n: i64) {
         .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(count(&store), n);
-    println!(
-        "raw store: {n} pledge inserts (one transaction each, WAL) in {:.2} s = {:.0} inserts/s",
-        elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64()
-    );
+    n as f64 / elapsed.as_secs_f64()
+}
+
+/// Median of three rounds: a shared 2-core machine is noisy.
+fn median_of_three(mut round: impl FnMut() -> f64) -> (f64, [f64; 3]) {
+    let rounds = [round(), round(), round()];
+    let mut sorted = rounds;
+    sorted.sort_by(f64::total_cmp);
+    (sorted[1], rounds)
 }
 
 fn main() {
@@ -100,8 +100,13 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
-    raw_inserts(50_000);
-    tokio::runtime::Runtime::new()
-        .unwrap()
-        .block_on(end_to_end(n));
+    let (raw, rounds) = median_of_three(|| raw_inserts(50_000));
+    println!(
+        "raw store: {raw:.0} pledge inserts/s (one transaction each, WAL; rounds {rounds:.0?})"
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (e2e, rounds) = median_of_three(|| runtime.block_on(end_to_end(n)));
+    println!(
+        "end-to-end: {e2e:.0} confirmations/s for {n} users (update → SQLite row → receipt; rounds {rounds:.0?})"
+    );
 }

@@ -30,15 +30,15 @@ const INITIAL: &str = r#"
         CREATE INDEX users_unit ON users(unit_code);
         CREATE INDEX users_username ON users(username COLLATE NOCASE);
 
+        -- Keyed by (user, election) without a rowid: one B-tree fewer to write per pledge.
         CREATE TABLE pledges (
-            id           INTEGER PRIMARY KEY,
             user_id      INTEGER NOT NULL REFERENCES users(id),
             election     TEXT NOT NULL,
             text_hash    TEXT NOT NULL,
             confirmed_at TEXT NOT NULL,                 -- UTC, RFC 3339
             receipt_code TEXT NOT NULL UNIQUE,
-            UNIQUE (user_id, election)
-        );
+            PRIMARY KEY (user_id, election)
+        ) WITHOUT ROWID;
         CREATE INDEX pledges_election_day ON pledges(election, confirmed_at);
 
         CREATE TABLE dialogues (

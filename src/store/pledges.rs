@@ -96,7 +96,7 @@ pub struct Totals {
 /// Registered users and their pledges for one election, in total and per unit.
 pub fn totals(conn: &Connection, election: &str) -> Result<Totals> {
     let mut stmt = conn.prepare_cached(
-        "SELECT u.unit_code, COUNT(*), COUNT(p.id)
+        "SELECT u.unit_code, COUNT(*), COUNT(p.user_id)
          FROM users u LEFT JOIN pledges p ON p.user_id = u.id AND p.election = ?1
          WHERE u.registered_at IS NOT NULL
          GROUP BY u.unit_code ORDER BY u.unit_code",

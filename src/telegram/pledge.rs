@@ -183,13 +183,11 @@ async fn send_receipt(
     existing: bool,
 ) -> HandlerResult {
     let lang = caller.lang;
-    let id = caller.id;
-    // Re-read the user: the registration may have completed within this same update.
-    let user = app.store.run(move |c| users::get(c, id)).await?;
-    let (name, unit) = user
-        .map(|u| (u.full_name.unwrap_or(u.display_name), u.unit_code))
-        .unwrap_or_default();
-    let mut text = receipt_text(app, lang, &name, unit.as_deref(), p);
+    // Receipts are only shown to users registered before this update, so the caller's record
+    // loaded for it is current.
+    let u = &caller.record;
+    let name = u.full_name.as_deref().unwrap_or(&u.display_name);
+    let mut text = receipt_text(app, lang, name, u.unit_code.as_deref(), p);
     if existing {
         text = format!(
             "{}\n\n{text}",
@@ -471,7 +469,7 @@ pub async fn on_callback(
             }
             show_pledge(&bot, &app, &caller, chat).await
         }
-        (CallbackData::PledgeConfirm, _) => confirm(bot, app, caller, dialogue, q).await,
+        (CallbackData::PledgeConfirm, state) => confirm(bot, app, caller, dialogue, state, q).await,
         (CallbackData::PledgeCancel, _) => {
             ack.await?;
             clear_buttons(&bot, &app, &caller, &q).await?;
@@ -488,26 +486,35 @@ async fn confirm(
     app: Arc<App>,
     caller: Caller,
     dialogue: PledgeDialogue,
+    state: State,
     q: CallbackQuery,
 ) -> HandlerResult {
     if !caller.record.registered || !caller.private {
         return stale(&bot, &q, caller.lang).await;
     }
-    bot.answer_callback_query(q.id.clone()).await?;
     let chat = dialogue.chat_id();
     let election = app.config.election_name.clone();
     let hash = pledge::text_hash(&app.pledge_text.render(caller.lang, &election));
     let id = caller.id;
-    let (p, created) = app
-        .store
-        .run(move |c| pledges::confirm(c, id, &election, &hash))
-        .await?;
+    // Independent steps run together: this is the busiest moment before an election.
+    let (ack, logged) = tokio::join!(
+        bot.answer_callback_query(q.id.clone()).into_future(),
+        app.store
+            .run(move |c| pledges::confirm(c, id, &election, &hash)),
+    );
+    let (p, created) = logged?;
+    ack?;
     if created {
         tracing::info!(user_id = id, "pledge confirmed");
     }
-    dialogue.exit().await?;
-    clear_buttons(&bot, &app, &caller, &q).await?;
-    send_receipt(&bot, &app, &caller, chat, &p, !created).await
+    if state != State::Idle {
+        dialogue.exit().await?;
+    }
+    let (cleared, receipt) = tokio::join!(
+        clear_buttons(&bot, &app, &caller, &q),
+        send_receipt(&bot, &app, &caller, chat, &p, !created),
+    );
+    cleared.and(receipt)
 }
 
 /// Removes the buttons from the message that carried them, so the choice can't be repeated.
