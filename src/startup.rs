@@ -39,14 +39,28 @@ pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
 
 pub fn bot(config: &Config) -> anyhow::Result<Bot> {
     let token = config.require_token()?;
-    let mut bot = Bot::new(token.expose());
-    if let Some(url) = &config.api_url {
-        let url = url
-            .parse()
-            .map_err(|_| anyhow::anyhow!("TELOXIDE_API_URL: not a valid URL"))?;
-        bot = bot.set_api_url(url);
-    }
-    Ok(bot)
+    let Some(raw) = &config.api_url else {
+        return Ok(Bot::new(token.expose()));
+    };
+    let url: url::Url = raw
+        .parse()
+        .map_err(|_| anyhow::anyhow!("TELOXIDE_API_URL: not a valid URL"))?;
+    // A local Bot API server is reached directly: an HTTP_PROXY meant for the internet
+    // (common on government networks and CI runners) must not swallow loopback traffic.
+    let local = matches!(
+        url.host_str(),
+        Some("127.0.0.1" | "localhost" | "::1" | "[::1]")
+    );
+    let bot = if local {
+        let client = teloxide::net::default_reqwest_settings()
+            .no_proxy()
+            .build()
+            .context("cannot build the HTTP client")?;
+        Bot::with_client(token.expose(), client)
+    } else {
+        Bot::new(token.expose())
+    };
+    Ok(bot.set_api_url(url))
 }
 
 /// A started bot: the dispatcher and its workers, stoppable as one.
@@ -60,8 +74,19 @@ pub struct Running {
 impl Running {
     /// Stops polling, lets in-flight handlers finish, and waits for the dispatcher to end.
     pub async fn stop(self) {
-        if let Ok(done) = self.shutdown.shutdown() {
-            done.await;
+        // teloxide refuses a shutdown until the dispatcher is polling (IdleShutdownError);
+        // a stop that comes right after start must wait for that moment, not give up.
+        loop {
+            match self.shutdown.shutdown() {
+                Ok(done) => {
+                    done.await;
+                    break;
+                }
+                Err(_) if !self.dispatcher.is_finished() => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err(_) => break,
+            }
         }
         let _ = self.dispatcher.await;
         self.workers.stop().await;
