@@ -22,6 +22,9 @@ use crate::telegram::{App, commands, schema};
 /// short enough that a shutdown doesn't hang on an open poll.
 pub const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a stop waits for in-flight work before aborting it.
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+
 /// Opens the store and loads the deployment's files: everything the bot needs before it
 /// talks to Telegram, so a bad file stops start-up with a clear message.
 pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
@@ -73,22 +76,32 @@ pub struct Running {
 
 impl Running {
     /// Stops polling, lets in-flight handlers finish, and waits for the dispatcher to end.
-    pub async fn stop(self) {
-        // teloxide refuses a shutdown until the dispatcher is polling (IdleShutdownError);
-        // a stop that comes right after start must wait for that moment, not give up.
-        loop {
-            match self.shutdown.shutdown() {
-                Ok(done) => {
-                    done.await;
-                    break;
+    pub async fn stop(mut self) {
+        let shutdown = self.shutdown.clone();
+        let dispatcher = &mut self.dispatcher;
+        let graceful = async move {
+            // teloxide refuses a shutdown until the dispatcher is polling (IdleShutdownError);
+            // a stop that comes right after start must wait for that moment, not give up.
+            loop {
+                match shutdown.shutdown() {
+                    Ok(done) => {
+                        done.await;
+                        break;
+                    }
+                    Err(_) if !dispatcher.is_finished() => {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err(_) => break,
                 }
-                Err(_) if !self.dispatcher.is_finished() => {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-                Err(_) => break,
             }
+            let _ = dispatcher.await;
+        };
+        // A stop must end even if a handler or a poll hangs: after the grace period the
+        // dispatcher is aborted (an unfinished update is delivered again on the next start).
+        if tokio::time::timeout(STOP_GRACE, graceful).await.is_err() {
+            tracing::warn!("the dispatcher did not stop within {STOP_GRACE:?}; aborting it");
+            self.dispatcher.abort();
         }
-        let _ = self.dispatcher.await;
         self.workers.stop().await;
     }
 

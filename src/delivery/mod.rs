@@ -174,10 +174,24 @@ impl Workers {
     }
 
     /// Stops claiming, lets requests in flight finish (briefly), and waits for the tasks.
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
-            let _ = task.await;
+        let tasks = &mut self.tasks;
+        let graceful = async move {
+            for task in tasks.iter_mut() {
+                let _ = task.await;
+            }
+        };
+        // Never hang a shutdown: rows a worker was sending when aborted are reset to
+        // pending at the next start.
+        if tokio::time::timeout(crate::startup::STOP_GRACE, graceful)
+            .await
+            .is_err()
+        {
+            tracing::warn!("delivery workers did not stop in time; aborting them");
+            for task in &self.tasks {
+                task.abort();
+            }
         }
     }
 }
