@@ -80,6 +80,7 @@ async fn run() {
     let rate: u32 = env_or("BENCH_RATE", 25);
     let api = FakeBotApi::start().await;
     api.set_rate_limit(Some(30));
+    api.set_record_calls(false);
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("bench.db");
     let vars = [

@@ -378,6 +378,8 @@ struct ServerState {
     status_counts: HashMap<u16, usize>,
     deliveries: HashMap<i64, usize>,
     strict: bool,
+    /// Off in long benchmarks: the call log would dominate the process's memory.
+    record_calls: bool,
 }
 
 impl ServerState {
@@ -406,6 +408,7 @@ impl ServerState {
             status_counts: HashMap::new(),
             deliveries: HashMap::new(),
             strict: true,
+            record_calls: true,
         }
     }
 
@@ -1070,6 +1073,12 @@ impl FakeBotApi {
         self.inner.lock().strict = strict;
     }
 
+    /// Stops logging calls (counters and messages are still kept), so a benchmark's memory
+    /// figure measures the bot rather than this log.
+    pub fn set_record_calls(&self, on: bool) {
+        self.inner.lock().record_calls = on;
+    }
+
     // -- updates --------------------------------------------------------------------------
 
     /// Queues an update (an object like `{"message": {...}}`); `update_id` is assigned (any
@@ -1547,13 +1556,15 @@ async fn handle(
             Err(e) => (e.status, e.body()),
         };
         *st.status_counts.entry(status).or_default() += 1;
-        st.calls.push(Call {
-            method: canonical.map_or_else(|| method.to_owned(), str::to_owned),
-            params,
-            file,
-            at,
-            status,
-        });
+        if st.record_calls {
+            st.calls.push(Call {
+                method: canonical.map_or_else(|| method.to_owned(), str::to_owned),
+                params,
+                file,
+                at,
+                status,
+            });
+        }
         (status, body)
     };
     inner.changed.notify_waiters();
