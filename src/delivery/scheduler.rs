@@ -61,8 +61,8 @@ pub fn tick(
         }
     }
     let (send, skip) = reminders::catch_up(missed);
-    for r in skip {
-        tracing::info!(date = %r.date, kind = r.kind.code(), "missed reminder skipped");
+    // A skipped reminder is still recorded (not sent), so it is never considered again.
+    let mut record = |r: &reminders::Reminder, send: bool| {
         broadcasts::create_reminder(
             conn,
             &r.key(election),
@@ -71,24 +71,18 @@ pub fn tick(
             r.days_before,
             election,
             now,
-            false,
-        )?;
+            send,
+        )
+    };
+    for r in skip {
+        tracing::info!(date = %r.date, kind = r.kind.code(), "missed reminder skipped");
+        record(&r, false)?;
     }
-    if let Some(r) = send {
-        let n = broadcasts::create_reminder(
-            conn,
-            &r.key(election),
-            r.kind.message_key(),
-            &audience(r.kind),
-            r.days_before,
-            election,
-            now,
-            true,
-        )?;
-        if let Some(n) = n {
-            tracing::info!(date = %r.date, kind = r.kind.code(), recipients = n, "reminder queued");
-            queued += 1;
-        }
+    if let Some(r) = send
+        && let Some(n) = record(&r, true)?
+    {
+        tracing::info!(date = %r.date, kind = r.kind.code(), recipients = n, "reminder queued");
+        queued += 1;
     }
     Ok(queued)
 }

@@ -147,18 +147,7 @@ async fn compose(
                 let entities = (!entities.is_empty())
                     .then(|| serde_json::to_string(&entities).ok())
                     .flatten();
-                app.store
-                    .run(move |c| {
-                        broadcasts::create_text_draft(
-                            c,
-                            id,
-                            t.as_str(),
-                            entities.as_deref(),
-                            at,
-                            now,
-                        )
-                    })
-                    .await?
+                text_draft(&app, id, t, entities, at, now).await?
             }
             Err(TextError::TooLong(count)) => {
                 let reply = lang.t_args(
@@ -185,18 +174,7 @@ async fn compose(
                     .entities()
                     .filter(|e| !e.is_empty())
                     .and_then(|e| serde_json::to_string(e).ok());
-                app.store
-                    .run(move |c| {
-                        broadcasts::create_text_draft(
-                            c,
-                            id,
-                            t.as_str(),
-                            entities.as_deref(),
-                            at,
-                            now,
-                        )
-                    })
-                    .await?
+                text_draft(&app, id, t, entities, at, now).await?
             }
             None => {
                 let (from, message) = (source.chat.id.0, source.id.0);
@@ -747,6 +725,22 @@ pub async fn report_final(bot: &Bot, app: &App, pacer: &SharedPacer, b: &Broadca
     if let Err(e) = bot.send_message(ChatId(chat), text).await {
         tracing::warn!(error = %e, broadcast = b.id, "final report not sent");
     }
+}
+
+/// Saves a text draft with its formatting entities (JSON), returning the draft's id.
+async fn text_draft(
+    app: &App,
+    author: i64,
+    text: BroadcastText,
+    entities: Option<String>,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::store::Result<i64> {
+    app.store
+        .run(move |c| {
+            broadcasts::create_text_draft(c, author, text.as_str(), entities.as_deref(), at, now)
+        })
+        .await
 }
 
 #[cfg(test)]

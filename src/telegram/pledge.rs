@@ -13,7 +13,7 @@ use crate::args;
 use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
 use crate::i18n::Lang;
 use crate::store::pledges::{self, Pledge};
-use crate::store::users;
+use crate::store::users::{self, UserRecord};
 
 /// Where a registration stands. Each step carries what was collected so far.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -150,17 +150,16 @@ async fn show_pledge(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> Han
     sent(app, caller.id, result).await
 }
 
-pub fn receipt_text(
-    app: &App,
-    lang: Lang,
-    name: &str,
-    unit_code: Option<&str>,
-    p: &Pledge,
-) -> String {
-    let unit = unit_code
-        .and_then(|c| app.units.find(c))
-        .map(|u| u.name.clone())
-        .unwrap_or_else(|| unit_code.unwrap_or("-").to_owned());
+/// The unit's name for a stored code; the bare code when the unit list no longer has it.
+fn unit_name(app: &App, code: Option<&str>) -> String {
+    code.map(|c| app.units.find(c).map_or(c, |u| u.name.as_str()))
+        .unwrap_or("-")
+        .to_owned()
+}
+
+pub fn receipt_text(app: &App, lang: Lang, user: &UserRecord, p: &Pledge) -> String {
+    let name = user.full_name.as_deref().unwrap_or(&user.display_name);
+    let unit = unit_name(app, user.unit_code.as_deref());
     let local = p.confirmed_at.with_timezone(&app.config.timezone);
     lang.t_args(
         "receipt",
@@ -185,9 +184,7 @@ async fn send_receipt(
     let lang = caller.lang;
     // Receipts are only shown to users registered before this update, so the caller's record
     // loaded for it is current.
-    let u = &caller.record;
-    let name = u.full_name.as_deref().unwrap_or(&u.display_name);
-    let mut text = receipt_text(app, lang, name, u.unit_code.as_deref(), p);
+    let mut text = receipt_text(app, lang, &caller.record, p);
     if existing {
         text = format!(
             "{}\n\n{text}",
@@ -203,12 +200,7 @@ pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
     if !u.registered {
         return say(&bot, &app, &caller, chat, lang.t("status-unregistered")).await;
     }
-    let unit = u
-        .unit_code
-        .as_deref()
-        .and_then(|c| app.units.find(c))
-        .map(|x| x.name.clone())
-        .unwrap_or_default();
+    let unit = unit_name(&app, u.unit_code.as_deref());
     // Only the owner sees this, in their own chat, yet the NIP is still masked: screenshots travel.
     let nip = u
         .nip
@@ -234,13 +226,7 @@ pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
     {
         Some(p) => {
             text.push_str("\n\n");
-            text.push_str(&receipt_text(
-                &app,
-                lang,
-                u.full_name.as_deref().unwrap_or(""),
-                u.unit_code.as_deref(),
-                &p,
-            ));
+            text.push_str(&receipt_text(&app, lang, u, &p));
         }
         None => {
             text.push_str("\n\n");

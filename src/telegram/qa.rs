@@ -10,7 +10,7 @@ use super::keyboards::button;
 use super::reply::sent;
 use super::{App, Caller, HandlerResult};
 use crate::i18n::Lang;
-use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, kb, render_html};
+use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, Verdict, kb, render_html};
 use crate::store::questions;
 
 /// Built once per process: the matcher precomputes its index from the knowledge base.
@@ -157,11 +157,11 @@ fn rules_keyboard(lang: Lang, topic: Topic) -> InlineKeyboardMarkup {
         .rules_of(topic)
         .map(|id| {
             let rule = kb().rule(id, lang);
-            let mark = match rule.verdict.as_str() {
-                "allowed" => "✅",
-                "forbidden" => "❌",
-                "conditional" => "⚠️",
-                _ => "ℹ️",
+            let mark = match rule.verdict {
+                Verdict::Allowed => "✅",
+                Verdict::Forbidden => "❌",
+                Verdict::Conditional => "⚠️",
+                Verdict::Info => "ℹ️",
             };
             vec![button(
                 format!("{mark} {}", rule.text.title),
