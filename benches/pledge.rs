@@ -5,7 +5,8 @@
 //!   to the receipt out, against the loopback fake Bot API (target ≥ 1,000/s on 2 cores);
 //! - raw: `pledges::confirm` calls per second on a file database (target ≥ 20,000/s).
 //!
-//! `BENCH_USERS` sets the end-to-end population (default 5,000).
+//! `BENCH_USERS` sets the end-to-end population (default 5,000); `BENCH_PART=raw` or
+//! `BENCH_PART=e2e` runs only one half (handy under a profiler).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -100,10 +101,16 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
-    let (raw, rounds) = median_of_three(|| raw_inserts(50_000));
-    println!(
-        "raw store: {raw:.0} pledge inserts/s (one transaction each, WAL; rounds {rounds:.0?})"
-    );
+    let part = std::env::var("BENCH_PART").unwrap_or_default();
+    if part != "e2e" {
+        let (raw, rounds) = median_of_three(|| raw_inserts(50_000));
+        println!(
+            "raw store: {raw:.0} pledge inserts/s (one transaction each, WAL; rounds {rounds:.0?})"
+        );
+    }
+    if part == "raw" {
+        return;
+    }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (e2e, rounds) = median_of_three(|| runtime.block_on(end_to_end(n)));
     println!(

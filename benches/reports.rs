@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, Utc};
 use netralitas_bot::domain::Units;
+use netralitas_bot::domain::pledge::{self, receipt_code};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::reports::export::{self, ExportSpec};
 use netralitas_bot::reports::stats;
@@ -21,6 +22,8 @@ const RUNS: usize = 7;
 fn seed(store: &Store, units: &Units) {
     let codes: Vec<&str> = units.all().iter().map(|u| u.code.as_str()).collect();
     let now = Utc::now();
+    // Full-size values, so scans read as many pages as a real database.
+    let text_hash = pledge::text_hash("ikrar");
     store
         .with(|c| {
             let tx = c.transaction()?;
@@ -32,7 +35,7 @@ fn seed(store: &Store, units: &Units) {
                 )?;
                 let mut pledge = tx.prepare(
                     "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
-                     VALUES (?1, ?2, 'h', ?3, ?4)",
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
                 for id in 1..=USERS {
                     let at = (now - Days::new((id % 20) as u64))
@@ -48,7 +51,13 @@ fn seed(store: &Store, units: &Units) {
                     ])?;
                     // Seven in ten have pledged.
                     if id % 10 < 7 {
-                        pledge.execute(params![id, ELECTION, at, format!("IKR-{id:08}")])?;
+                        pledge.execute(params![
+                            id,
+                            ELECTION,
+                            text_hash,
+                            at,
+                            receipt_code(id, ELECTION)
+                        ])?;
                     }
                 }
             }

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::i18n::Lang;
@@ -53,16 +52,73 @@ pub fn text_hash(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A short code for the receipt, easy to read aloud: no 0/O or 1/I/L.
-pub fn new_receipt_code() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::rng();
-    let mut part = || -> String {
-        (0..4)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect()
+/// Letters that survive being read aloud or copied by hand: no 0/O or 1/I/L.
+const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Eight letters cover every Telegram user id issued so far (ids stay below 2^40).
+const SHORT_SPACE: u64 = 31u64.pow(8);
+
+/// The receipt code of one person's pledge in one election, e.g. `IKR-7QX2-MB9D`.
+///
+/// It is a permutation of the Telegram user id keyed by the election, so codes are unique
+/// within an election by construction: the store keeps no index to police them and a
+/// repeated confirmation reproduces the same code. Neighbouring ids get unrelated codes.
+/// The code is a reference HR can look up, not a secret.
+pub fn receipt_code(user_id: i64, election: &str) -> String {
+    let keys = round_keys(election);
+    let id = user_id as u64; // two's complement: a bijection from i64
+    let letters = if id < SHORT_SPACE {
+        // Cycle-walking keeps the permutation inside the eight-letter space.
+        let mut code = feistel(id, 40, &keys);
+        while code >= SHORT_SPACE {
+            code = feistel(code, 40, &keys);
+        }
+        base31(code, 8)
+    } else {
+        // 31^13 > 2^64: ids outside the short space get a longer code, so the two code
+        // spaces cannot meet.
+        base31(feistel(id, 64, &keys), 13)
     };
-    format!("IKR-{}-{}", part(), part())
+    let (a, rest) = letters.split_at(4);
+    let (b, c) = rest.split_at(4);
+    if c.is_empty() {
+        format!("IKR-{a}-{b}")
+    } else {
+        format!("IKR-{a}-{b}-{c}")
+    }
+}
+
+fn round_keys(election: &str) -> [u64; 4] {
+    let digest = Sha256::digest(election.as_bytes());
+    let mut keys = [0u64; 4];
+    for (key, chunk) in keys.iter_mut().zip(digest.chunks_exact(8)) {
+        *key = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    }
+    keys
+}
+
+/// A balanced Feistel network on the low `bits` bits: a bijection whatever the round
+/// function, which here is a splitmix64 finaliser.
+fn feistel(x: u64, bits: u32, keys: &[u64; 4]) -> u64 {
+    let half = bits / 2;
+    let mask = (1u64 << half) - 1;
+    let (mut left, mut right) = ((x >> half) & mask, x & mask);
+    for key in keys {
+        let mut z = right ^ key;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (left, right) = (right, left ^ (z & mask));
+    }
+    (left << half) | right
+}
+
+fn base31(mut n: u64, len: usize) -> String {
+    let mut out = vec![ALPHABET[0]; len];
+    for slot in out.iter_mut().rev() {
+        *slot = ALPHABET[(n % 31) as usize];
+        n /= 31;
+    }
+    out.into_iter().map(char::from).collect()
 }
 
 #[cfg(test)]
@@ -70,13 +126,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn receipt_codes_are_readable_and_distinct() {
-        let a = new_receipt_code();
+    fn receipt_codes_are_readable_stable_and_unique_within_an_election() {
+        let a = receipt_code(1_234_567, "Pilkada X");
         assert_eq!(a.len(), 13);
         assert!(a.starts_with("IKR-"));
-        let random = a.trim_start_matches("IKR-");
-        assert!(!random.contains(['0', 'O', '1', 'I', 'L']));
-        assert_ne!(a, new_receipt_code());
+        assert!(!a[4..].contains(['0', 'O', '1', 'I', 'L']));
+        assert_eq!(a, receipt_code(1_234_567, "Pilkada X"));
+        assert_ne!(a, receipt_code(1_234_567, "Pemilu Y"));
+        assert_ne!(a, receipt_code(1_234_568, "Pilkada X"));
+
+        let many: std::collections::HashSet<String> = (0..200_000)
+            .chain((0..2_000).map(|i| 7_000_000_000 + i * 9_973))
+            .map(|id| receipt_code(id, "Pilkada X"))
+            .collect();
+        assert_eq!(many.len(), 202_000);
+    }
+
+    #[test]
+    fn ids_beyond_the_short_space_get_longer_codes_that_never_clash_with_short_ones() {
+        let edge = SHORT_SPACE as i64;
+        let short = receipt_code(edge - 1, "E");
+        let long = [edge, i64::MAX, -1, i64::MIN].map(|id| receipt_code(id, "E"));
+        assert_eq!(short.len(), 13);
+        for code in &long {
+            assert_eq!(code.len(), 19, "{code}");
+            assert!(!code[4..].contains(['0', 'O', '1', 'I', 'L']));
+        }
+        let distinct: std::collections::HashSet<_> = long.iter().collect();
+        assert_eq!(distinct.len(), long.len());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::audit::SCHEMA),
         M::up(super::outbox::SCHEMA),
         M::up(super::reports::SCHEMA),
+        M::up(super::pledges::LEAN_SCHEMA),
     ])
 }
 
@@ -64,3 +65,40 @@ const INITIAL: &str = r#"
             PRIMARY KEY (user_id, rule_id)
         );
         "#;
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    #[test]
+    fn pledges_confirmed_before_the_lean_schema_survive_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let all = super::migrations();
+        all.to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, display_name, language, first_seen)
+                 VALUES (1, 'x', 'id', '2020-11-01T00:00:00.000Z');
+             INSERT INTO pledges VALUES
+                 (1, 'E', 'h', '2020-11-02T00:00:00.000Z', 'IKR-OLD2-CODE');",
+        )
+        .unwrap();
+        all.to_latest(&mut conn).unwrap();
+        let code: String = conn
+            .query_row(
+                "SELECT receipt_code FROM pledges WHERE user_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(code, "IKR-OLD2-CODE");
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_index_list('pledges') WHERE origin != 'pk'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 0, "a confirmation writes the primary key only");
+    }
+}

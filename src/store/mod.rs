@@ -60,6 +60,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Reports scan whole tables; reading them through a memory map skips a copy per
+        // page. Pages count towards memory only while the kernel keeps them resident.
+        conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
         migrations::migrations().to_latest(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
