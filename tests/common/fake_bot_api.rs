@@ -1287,6 +1287,16 @@ impl FakeBotApi {
         self.inner.lock().calls.clone()
     }
 
+    /// How many calls to `method` so far, without copying them: cheap enough to poll.
+    pub fn count_calls_to(&self, method: &str) -> usize {
+        self.inner
+            .lock()
+            .calls
+            .iter()
+            .filter(|c| c.method.eq_ignore_ascii_case(method))
+            .count()
+    }
+
     pub fn calls_to(&self, method: &str) -> Vec<Call> {
         self.inner
             .lock()
