@@ -481,3 +481,30 @@ async fn replying_broadcast_to_an_own_message_keeps_its_formatting() {
     let reply = app.next_message(&hr, before).await;
     assert!(reply.contains("Hanya pesan Anda sendiri"), "{reply}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replying_broadcast_to_a_photo_copies_that_photo_to_every_recipient() {
+    let app = spawn_app_with(&[("BROADCAST_RATE", "30")]).await;
+    let all = seed(&app.store(), 3);
+    let hr = hr();
+    let photo = app.api.photo(&hr);
+    let source = (
+        hr.id,
+        photo["message"]["message_id"].as_i64().unwrap() as i32,
+    );
+    let mut command = app.api.text(&hr, "/broadcast");
+    command["message"]["reply_to_message"] = photo["message"].clone();
+    let before = app.api.messages_to(hr.id).len();
+    app.api.push_update(command);
+    let reply = app.next_message(&hr, before).await;
+    assert!(reply.contains("Kepada siapa"), "{reply}");
+    let (msg, data) = button(&app, &hr, "Semua ASN");
+    press(&app, &hr, msg, &data).await;
+    let (msg, data) = button(&app, &hr, "Kirim");
+    press(&app, &hr, msg, &data).await;
+    wait_delivered(&app, &all, Duration::from_secs(10)).await;
+    for user in &all {
+        assert_eq!(app.api.copies_to(*user), vec![source], "user {user}");
+        assert!(app.api.messages_to(*user).is_empty(), "user {user}");
+    }
+}

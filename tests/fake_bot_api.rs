@@ -835,3 +835,29 @@ async fn shutdown_right_after_spawning_needs_a_retry() {
     );
     assert!(!api.calls_to("getMe").is_empty());
 }
+
+#[tokio::test]
+async fn copy_message_copies_what_a_user_sent_and_refuses_what_nobody_sent() {
+    let api = FakeBotApi::start().await;
+    let bot = api.bot();
+    let hr = TestUser::new(8000, "Bu HR");
+    let photo = api.photo(&hr);
+    let source = MessageId(photo["message"]["message_id"].as_i64().unwrap() as i32);
+    let copy = bot
+        .copy_message(ChatId(42), ChatId(hr.id), source)
+        .await
+        .unwrap();
+    assert_ne!(copy, source);
+    assert_eq!(api.copies_to(42), vec![(hr.id, source.0)]);
+    assert_eq!(api.deliveries_per_chat().get(&42), Some(&1));
+    assert!(
+        api.messages_to(42).is_empty(),
+        "a copy is not a text message"
+    );
+
+    let missing = bot
+        .copy_message(ChatId(42), ChatId(hr.id), MessageId(9_999))
+        .await;
+    assert!(matches!(missing, Err(RequestError::Api(_))), "{missing:?}");
+    assert_eq!(api.copies_to(42).len(), 1);
+}

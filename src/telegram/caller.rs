@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use teloxide::Bot;
 use teloxide::types::{ChatKind, Update, UpdateKind, User};
 
 use super::App;
@@ -37,8 +38,9 @@ fn sender(update: &Update) -> Option<(&User, bool)> {
 }
 
 /// Creates or refreshes the sender's row and resolves language and role.
-/// Updates without a human sender (channel posts, other bots) go no further.
-pub async fn load(app: Arc<App>, update: Update) -> Option<Caller> {
+/// Updates without a human sender (channel posts, other bots) go no further; neither does
+/// one the store cannot take just now, after an apology to its sender.
+pub async fn load(bot: Bot, app: Arc<App>, update: Update) -> Option<Caller> {
     let (user, private) = sender(&update)?;
     if user.is_bot {
         return None;
@@ -47,12 +49,18 @@ pub async fn load(app: Arc<App>, update: Update) -> Option<Caller> {
     let name = user.full_name();
     let username = user.username.clone();
     let lang = Lang::from_telegram(user.language_code.as_deref(), app.config.default_locale);
-    let record = app
+    let record = match app
         .store
         .run(move |c| users::touch(c, id, &name, username.as_deref(), lang))
         .await
-        .map_err(|e| tracing::error!(error = %e, "cannot load the caller"))
-        .ok()?;
+    {
+        Ok(record) => record,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load the caller");
+            super::reply::apologise(&bot, &app, &update).await;
+            return None;
+        }
+    };
     Some(Caller {
         id,
         lang: record.language,

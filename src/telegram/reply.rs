@@ -1,9 +1,11 @@
 //! Sending with Telegram's refusals handled: a user who blocked the bot is marked, not retried.
 
-use teloxide::ApiError;
-use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::{ApiError, RequestError};
 
 use super::{App, HandlerResult};
+use crate::args;
+use crate::i18n::Lang;
 use crate::store::users;
 
 /// True when Telegram says this chat can never receive from us again (until they return).
@@ -35,5 +37,36 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
         }
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Tells the person something went wrong on our side, so a failed handler never leaves a
+/// message or a button press without an answer. In their saved language when the store can
+/// still say, else in their Telegram language.
+pub async fn apologise(bot: &Bot, app: &App, update: &Update) {
+    let Some(chat) = update.chat().map(|c| c.id) else {
+        return;
+    };
+    let user = update.from();
+    let telegram = Lang::from_telegram(
+        user.and_then(|u| u.language_code.as_deref()),
+        app.config.default_locale,
+    );
+    let saved = match user.and_then(|u| i64::try_from(u.id.0).ok()) {
+        Some(id) => app
+            .store
+            .run(move |c| users::get(c, id))
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let lang = saved.map_or(telegram, |u| u.language);
+    let text = lang.t_args(
+        "error-generic",
+        args!["helpdesk" => &app.config.helpdesk_contact],
+    );
+    if let Err(e) = bot.send_message(chat, text).await {
+        tracing::warn!(error = %e, "cannot send the apology either");
     }
 }

@@ -2,7 +2,13 @@
 
 use std::sync::Arc;
 
-use dptree::case;
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+use std::panic::Location;
+
+use dptree::di::DependencyMap;
+use dptree::{HandlerDescription, HandlerSignature, Type, case};
+use teloxide::dispatching::DpHandlerDescription;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, Me};
@@ -10,7 +16,7 @@ use teloxide::types::{ChatId, Me};
 use super::callback::{CallbackData, MenuAction};
 use super::commands::{AdminCommand, Command, HrCommand};
 use super::pledge::{self, State};
-use super::reply::sent;
+use super::reply::{self, sent};
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
@@ -66,12 +72,50 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         });
 
     dptree::entry()
+        .chain(apologise_on_error())
         .filter_map_async(caller::load)
         .enter_dialogue::<Update, SqliteDialogues, State>()
         .branch(Update::filter_message().chain(messages.clone()))
         // An edited NIP or question is read again; the dialogue decides what it means.
         .branch(Update::filter_edited_message().chain(messages))
         .branch(callbacks)
+}
+
+/// Runs the rest of the tree and, when a handler fails, apologises before the error is
+/// logged: teloxide's error handler sees only the error, not whom to tell.
+fn apologise_on_error() -> UpdateHandler<HandlerError> {
+    // Written by hand (dptree has no combinator that sees the result), so its signature is
+    // too: it needs what the apology needs and provides nothing new.
+    let here = Location::caller();
+    let sig = HandlerSignature::Other {
+        obligations: [
+            Type::of::<Bot>(),
+            Type::of::<Arc<App>>(),
+            Type::of::<Update>(),
+        ]
+        .into_iter()
+        .map(|t| (t, here))
+        .collect(),
+        guaranteed_outcomes: BTreeSet::new(),
+        conditional_outcomes: BTreeSet::new(),
+        continues: true,
+    };
+    dptree::from_fn_with_description(
+        DpHandlerDescription::entry(),
+        |deps: DependencyMap, cont| async move {
+            let (bot, app, update) = (
+                deps.get::<Bot>(),
+                deps.get::<Arc<App>>(),
+                deps.get::<Update>(),
+            );
+            let out = cont(deps).await;
+            if matches!(out, ControlFlow::Break(Err(_))) {
+                reply::apologise(&bot, &app, &update).await;
+            }
+            out
+        },
+        sig,
+    )
 }
 
 fn looks_like_command(msg: &Message) -> bool {

@@ -197,6 +197,8 @@ pub enum SentKind {
     Text,
     Photo,
     Document,
+    /// A `copyMessage` of a user's message; [`FakeBotApi::copies_to`] tells which one.
+    Copy,
 }
 
 /// A message the bot sent, in its latest (edited) state.
@@ -364,6 +366,8 @@ struct ServerState {
     chat_order: HashMap<i64, Vec<i32>>,
     /// Messages users sent (built by the update builders): (chat, message id).
     incoming: HashSet<(i64, i32)>,
+    /// (chat, message id) of each copy → the (chat, message id) it copies.
+    copies: HashMap<(i64, i32), (i64, i32)>,
     last_incoming: HashMap<(i64, i64), i32>,
     users: HashMap<i64, TestUser>,
     open_callbacks: HashSet<String>,
@@ -394,6 +398,7 @@ impl ServerState {
             messages: HashMap::new(),
             chat_order: HashMap::new(),
             incoming: HashSet::new(),
+            copies: HashMap::new(),
             last_incoming: HashMap::new(),
             users: HashMap::new(),
             open_callbacks: HashSet::new(),
@@ -553,6 +558,7 @@ impl ServerState {
             "sendMessage" => self.send_message(p),
             "sendPhoto" => self.send_photo(p, file),
             "sendDocument" => self.send_document(p, file),
+            "copyMessage" => self.copy_message(p),
             "editMessageText" => self.edit_message_text(p),
             "editMessageCaption" => self.edit_message_caption(p),
             "editMessageReplyMarkup" => self.edit_message_reply_markup(p),
@@ -605,8 +611,10 @@ impl ServerState {
             if limited && self.rate_limit.is_some() {
                 self.send_window.push_back(Instant::now());
             }
-            if matches!(method, "sendMessage" | "sendPhoto" | "sendDocument")
-                && let Some(c) = chat_id
+            if matches!(
+                method,
+                "sendMessage" | "sendPhoto" | "sendDocument" | "copyMessage"
+            ) && let Some(c) = chat_id
             {
                 *self.deliveries.entry(c).or_default() += 1;
             }
@@ -649,6 +657,36 @@ impl ServerState {
             json: json.clone(),
         });
         Ok(json)
+    }
+
+    /// Copies a message a user sent (or one of the bot's); answers with the new `MessageId`.
+    fn copy_message(&mut self, p: &Value) -> ApiResult {
+        let chat_id = require_chat(p)?;
+        let from = p.get("from_chat_id").and_then(value_i64);
+        let source = p.get("message_id").and_then(value_i64);
+        let (Some(from), Some(source)) = (from, source) else {
+            return Err(ApiErr::bad("message to copy not specified"));
+        };
+        let key = (from, source as i32);
+        if self.strict && !self.incoming.contains(&key) && !self.messages.contains_key(&key) {
+            return Err(ApiErr::bad("message to copy not found"));
+        }
+        let id = self.message_id();
+        let json = Value::Object(self.base_message(id, chat_id));
+        self.store(StoredMessage {
+            chat_id,
+            message_id: id,
+            kind: SentKind::Copy,
+            text: String::new(),
+            parse_mode: None,
+            reply_markup: reply_markup_param(p),
+            file_name: None,
+            edits: 0,
+            deleted: false,
+            json,
+        });
+        self.copies.insert((chat_id, id), key);
+        Ok(json!({ "message_id": id }))
     }
 
     fn media_common(
@@ -1359,6 +1397,15 @@ impl FakeBotApi {
             chat_id,
             &[SentKind::Text, SentKind::Photo, SentKind::Document],
         )
+    }
+
+    /// The (chat, message id) of each message copied to `chat_id`, in order.
+    pub fn copies_to(&self, chat_id: i64) -> Vec<(i64, i32)> {
+        let st = self.inner.lock();
+        st.visible_messages(chat_id, &[SentKind::Copy])
+            .iter()
+            .filter_map(|m| st.copies.get(&(chat_id, m.message_id)).copied())
+            .collect()
     }
 
     pub fn last_message_to(&self, chat_id: i64) -> Option<SentMessage> {
@@ -2101,6 +2148,7 @@ fn canonical_method(name: &str) -> Option<&'static str> {
         "sendMessage",
         "sendPhoto",
         "sendDocument",
+        "copyMessage",
         "sendChatAction",
         "editMessageText",
         "editMessageCaption",
@@ -2128,7 +2176,7 @@ fn canonical_method(name: &str) -> Option<&'static str> {
 }
 
 fn is_rate_limited(method: &str) -> bool {
-    method.starts_with("send") && method != "sendChatAction"
+    (method.starts_with("send") && method != "sendChatAction") || method == "copyMessage"
 }
 
 fn status_description(status: u16) -> &'static str {
