@@ -11,11 +11,14 @@
 //! duplicates, lost recipients, 429s, the bot's peak RSS (VmHWM), and reply latency to
 //! `/status` from other users while the broadcast runs, compared with idle.
 
+#[path = "../tests/common/bot_process.rs"]
+mod bot_process;
 #[path = "../tests/common/fake_bot_api.rs"]
 mod fake_bot_api;
 
 use std::time::{Duration, Instant};
 
+use bot_process::BotProcess;
 use fake_bot_api::{FakeBotApi, TestUser};
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
@@ -35,19 +38,6 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// Peak resident memory of a process, from the kernel's high-water mark.
-fn peak_rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -108,21 +98,17 @@ async fn run() {
         .expect("seed");
     drop(store);
 
-    let log = std::fs::File::create(dir.path().join("bot.log")).expect("log file");
-    let mut bot = std::process::Command::new(env!("CARGO_BIN_EXE_netralitas-bot"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN")
-        .env("TELOXIDE_API_URL", api.url())
-        .env("DATABASE_PATH", &db)
-        .env("HR_IDS", HR_ID.to_string())
-        .env("BROADCAST_RATE", rate.to_string())
-        .env("RUST_LOG", "warn")
-        .stdout(log.try_clone().expect("log file"))
-        .stderr(log)
-        .spawn()
-        .expect("the bot binary starts");
+    let mut bot = BotProcess::spawn(
+        dir.path(),
+        &[
+            ("TELOXIDE_TOKEN", "123456:TEST-TOKEN".to_owned()),
+            ("TELOXIDE_API_URL", api.url()),
+            ("DATABASE_PATH", db.display().to_string()),
+            ("HR_IDS", HR_ID.to_string()),
+            ("BROADCAST_RATE", rate.to_string()),
+            ("RUST_LOG", "warn".to_owned()),
+        ],
+    );
     let askers: Vec<TestUser> = (FIRST_ASKER..FIRST_ASKER + ASKERS)
         .map(|id| TestUser::new(id, "Penanya"))
         .collect();
@@ -202,7 +188,7 @@ async fn run() {
     println!("  429s received  {}", api.count_429());
     println!(
         "  peak RSS       {:.1} MB (VmHWM of the bot process; target < 50)",
-        peak_rss_mb(bot.id())
+        bot.peak_rss_mb()
     );
     println!(
         "  reply latency  idle p50 {:.1} ms p99 {:.1} ms ({} samples) · during broadcast p50 {:.1} ms p99 {:.1} ms ({} samples) · p99 ratio {:.2} (target ≤ 2)",
@@ -214,8 +200,7 @@ async fn run() {
         busy.len(),
         busy99.as_secs_f64() / idle99.as_secs_f64().max(1e-9)
     );
-    bot.kill().expect("stop the bot");
-    bot.wait().expect("the bot exits");
+    bot.kill9();
 }
 
 /// HR composes `/broadcast`, picks the unit, and presses "Kirim", as in the chat. Returns
@@ -223,26 +208,10 @@ async fn run() {
 async fn queue_broadcast(api: &FakeBotApi) -> Instant {
     let hr = TestUser::new(HR_ID, "Bu HR");
     api.push_update(api.text(&hr, "/broadcast Apel netralitas pukul 07.30"));
-    press(api, &hr, |_, data| data.ends_with(":unit")).await;
-    press(api, &hr, |_, data| data.ends_with(":setda")).await;
-    press(api, &hr, |label, _| label.contains("Kirim")).await
-}
-
-/// Presses the first button on the latest message to `user` that `pick` chooses, as soon as
-/// it shows up. Returns the instant of the press.
-async fn press(api: &FakeBotApi, user: &TestUser, pick: impl Fn(&str, &str) -> bool) -> Instant {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let latest = api.last_message_to(user.id);
-        if let Some((m, data)) = latest.and_then(|m| {
-            let data = m.buttons().into_iter().find(|(l, d)| pick(l, d))?.1;
-            Some((m, data))
-        }) {
-            let at = Instant::now();
-            api.push_update(api.callback(user, m.message_id, &data));
-            return at;
-        }
-        assert!(Instant::now() < deadline, "the button never showed up");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    api.press_latest(&hr, |_, data| data.ends_with(":unit"), WAIT)
+        .await;
+    api.press_latest(&hr, |_, data| data.ends_with(":setda"), WAIT)
+        .await;
+    api.press_latest(&hr, |label, _| label.contains("Kirim"), WAIT)
+        .await
 }

@@ -384,6 +384,8 @@ struct ServerState {
     strict: bool,
     /// Off in long benchmarks: the call log would dominate the process's memory.
     record_calls: bool,
+    /// How long a send takes to answer after it has been delivered, like a slow network.
+    send_delay: Duration,
 }
 
 impl ServerState {
@@ -414,6 +416,7 @@ impl ServerState {
             deliveries: HashMap::new(),
             strict: true,
             record_calls: true,
+            send_delay: Duration::ZERO,
         }
     }
 
@@ -1117,6 +1120,11 @@ impl FakeBotApi {
         self.inner.lock().record_calls = on;
     }
 
+    /// Answers every send `delay` after delivering it, so requests stay in flight that long.
+    pub fn set_send_delay(&self, delay: Duration) {
+        self.inner.lock().send_delay = delay;
+    }
+
     // -- updates --------------------------------------------------------------------------
 
     /// Queues an update (an object like `{"message": {...}}`); `update_id` is assigned (any
@@ -1399,6 +1407,34 @@ impl FakeBotApi {
         )
     }
 
+    /// Presses, as `user`, the first button that `pick(label, data)` chooses on the latest
+    /// message to them, as soon as it shows up. Returns the instant of the press.
+    pub async fn press_latest(
+        &self,
+        user: &TestUser,
+        pick: impl Fn(&str, &str) -> bool,
+        timeout: Duration,
+    ) -> std::time::Instant {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let found = self.last_message_to(user.id).and_then(|m| {
+                let data = m.buttons().into_iter().find(|(l, d)| pick(l, d))?.1;
+                Some((m.message_id, data))
+            });
+            if let Some((message_id, data)) = found {
+                let at = std::time::Instant::now();
+                self.push_update(self.callback(user, message_id, &data));
+                return at;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no such button for user {} within {timeout:?}",
+                user.id
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// The (chat, message id) of each message copied to `chat_id`, in order.
     pub fn copies_to(&self, chat_id: i64) -> Vec<(i64, i32)> {
         let st = self.inner.lock();
@@ -1625,6 +1661,11 @@ async fn handle(
         (status, body)
     };
     inner.changed.notify_waiters();
+    let delay = inner.lock().send_delay;
+    if canonical.is_some_and(is_rate_limited) && !delay.is_zero() {
+        // Delivered already: a client killed during the wait never learns it was.
+        tokio::time::sleep(delay).await;
+    }
     api_response(status, &body)
 }
 
