@@ -508,3 +508,21 @@ async fn replying_broadcast_to_a_photo_copies_that_photo_to_every_recipient() {
         assert!(app.api.messages_to(*user).is_empty(), "user {user}");
     }
 }
+
+#[tokio::test]
+async fn an_edited_broadcast_command_is_not_run_again() {
+    let app = spawn_app_with(&[]).await;
+    let hr = hr();
+    let reply = app.say(&hr, "/broadcast Apel pagi").await;
+    assert!(reply.contains("Kepada siapa"), "{reply}");
+    let before = app.api.messages_to(hr.id).len();
+    app.api
+        .push_update(app.api.edited_text(&hr, "/broadcast Apel pagi pukul 07.30"));
+    let reply = app.next_message(&hr, before).await;
+    assert!(reply.contains("tidak dijalankan lagi"), "{reply}");
+    let drafts: i64 = app
+        .store()
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM broadcasts", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(drafts, 1);
+}

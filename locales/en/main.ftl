@@ -97,6 +97,7 @@ refused-role = Sorry, this command is only for authorised officers.
 ## General
 group-use-private = To register and pledge, please message me privately: { $link }
 unknown-command = I don't know that command. Send /help for the list of commands.
+edited-command = A command in an edited message is not run again. Send the command as a new message.
 only-text = Sorry, I can only read text messages. Please type your question.
 callback-stale = This button is no longer valid. Please start again from the menu.
 error-generic = Sorry, something went wrong on our side. Please try again in a moment. If it persists, contact { $helpdesk }.

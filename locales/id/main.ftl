@@ -97,6 +97,7 @@ refused-role = Maaf, perintah ini hanya untuk petugas yang berwenang.
 ## Umum
 group-use-private = Untuk mendaftar dan berikrar, silakan kirim pesan pribadi kepada saya: { $link }
 unknown-command = Perintah itu tidak saya kenal. Ketik /help untuk melihat daftar perintah.
+edited-command = Perintah di pesan yang diubah tidak dijalankan lagi. Kirim perintahnya sebagai pesan baru.
 only-text = Maaf, saya hanya bisa membaca pesan teks. Silakan tulis pertanyaan Anda.
 callback-stale = Tombol ini sudah tidak berlaku. Silakan mulai lagi dari menu.
 error-generic = Maaf, terjadi gangguan di sisi kami. Silakan coba lagi sebentar lagi. Bila berlanjut, hubungi { $helpdesk }.

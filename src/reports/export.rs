@@ -105,8 +105,9 @@ pub fn write_csv<W: Write>(
                     .to_string()
             })
             .unwrap_or_default();
+        let name = spreadsheet_safe(&r.full_name);
         let record = [
-            r.full_name.as_str(),
+            name.as_ref(),
             r.employment
                 .and_then(|e| employment.get(e.code()))
                 .map_or("", String::as_str),
@@ -135,6 +136,16 @@ pub fn write_csv<W: Write>(
     })?;
     w.flush()?;
     Ok(rows)
+}
+
+/// A cell a spreadsheet would run as a formula (a name typed as `=HYPERLINK(…)`) gets a
+/// leading apostrophe, which Excel and LibreOffice show as text and do not print.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// The whole export in memory, as it is sent to Telegram.
@@ -167,6 +178,7 @@ mod tests {
         for (id, name, unit, nip) in [
             (1, "Ni Luh Putu Ayu, S.Kep.", "dinkes", Some(&nip)),
             (2, "Andi \"Ucok\" Siregar", "disdik", None),
+            (3, "=HYPERLINK(\"http://x.id\",\"Klik\")", "disdik", None),
         ] {
             users::touch(c, id, "tg", None, Lang::Id)?;
             users::register(
@@ -218,7 +230,7 @@ mod tests {
                     .map_err(|e| store::StoreError::Malformed(e.to_string()))
             })
             .unwrap();
-        assert_eq!(rows, 2);
+        assert_eq!(rows, 3);
         let table = read(&bytes);
         assert_eq!(table[0], header(Lang::Id, chrono_tz::Asia::Jakarta));
         assert!(table[0][6].contains("Asia/Jakarta"));
@@ -230,10 +242,20 @@ mod tests {
         // 18:30 UTC is 01:30 the next day in Jakarta.
         assert_eq!(first[6], "2020-11-23 01:30:00");
         assert!(first[7].starts_with("IKR-"), "{}", first[7]);
-        assert_eq!(table[2][0], "Andi \"Ucok\" Siregar");
+        let andi = table
+            .iter()
+            .find(|row| row[0] == "Andi \"Ucok\" Siregar")
+            .expect("quotes survive");
         assert_eq!(
-            table[2][2..],
+            andi[2..],
             ["", "disdik", "Dinas Pendidikan", "Belum", "", ""]
+        );
+        // A name typed as a formula stays text in a spreadsheet.
+        assert!(
+            table
+                .iter()
+                .any(|row| row[0] == "'=HYPERLINK(\"http://x.id\",\"Klik\")"),
+            "{table:?}"
         );
     }
 

@@ -76,8 +76,17 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .filter_map_async(caller::load)
         .enter_dialogue::<Update, SqliteDialogues, State>()
         .branch(Update::filter_message().chain(messages.clone()))
-        // An edited NIP or question is read again; the dialogue decides what it means.
-        .branch(Update::filter_edited_message().chain(messages))
+        // An edited NIP or question is read again; the dialogue decides what it means. An
+        // edited command is not run again: a second /broadcast draft or a repeated grant
+        // would surprise the officer who only fixed a typo.
+        .branch(
+            Update::filter_edited_message()
+                .branch(
+                    dptree::filter(|msg: Message| looks_like_command(&msg))
+                        .endpoint(edited_command),
+                )
+                .branch(messages),
+        )
         .branch(callbacks)
 }
 
@@ -180,6 +189,20 @@ async fn unknown_command(
         &app,
         caller.id,
         bot.send_message(msg.chat.id, caller.lang.t("unknown-command"))
+            .await,
+    )
+    .await
+}
+
+/// Says why nothing happened, in private chats; groups are left in peace.
+async fn edited_command(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
+    if !caller.private {
+        return Ok(());
+    }
+    sent(
+        &app,
+        caller.id,
+        bot.send_message(msg.chat.id, caller.lang.t("edited-command"))
             .await,
     )
     .await
