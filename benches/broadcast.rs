@@ -11,6 +11,8 @@
 //! duplicates, lost recipients, 429s, the bot's peak RSS (VmHWM), and reply latency to
 //! `/status` from other users while the broadcast runs, compared with idle.
 
+#[path = "../tests/common/asn.rs"]
+mod asn;
 #[path = "../tests/common/bot_process.rs"]
 mod bot_process;
 #[path = "../tests/common/fake_bot_api.rs"]
@@ -20,9 +22,7 @@ use std::time::{Duration, Instant};
 
 use bot_process::BotProcess;
 use fake_bot_api::{FakeBotApi, TestUser};
-use netralitas_bot::domain::{Employment, FullName, UnitCode};
-use netralitas_bot::i18n::Lang;
-use netralitas_bot::store::{Store, users};
+use netralitas_bot::store::Store;
 
 const HR_ID: i64 = 8_000;
 const FIRST_ASN: i64 = 1_000_000;
@@ -77,26 +77,11 @@ async fn run() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("bench.db");
 
-    let store = Store::open(&db).expect("store");
-    store
-        .with(|c| {
-            let tx = c.transaction()?;
-            for id in FIRST_ASN..FIRST_ASN + n {
-                users::touch(&tx, id, "ASN", None, Lang::Id)?;
-                users::register(
-                    &tx,
-                    id,
-                    Employment::Pppk,
-                    &FullName::parse("Pegawai").expect("name"),
-                    None,
-                    &UnitCode::parse("setda").expect("unit"),
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .expect("seed");
-    drop(store);
+    asn::register(
+        &Store::open(&db).expect("store"),
+        FIRST_ASN..FIRST_ASN + n,
+        "setda",
+    );
 
     let mut bot = BotProcess::spawn(
         dir.path(),
@@ -126,7 +111,9 @@ async fn run() {
     }
     idle.sort();
 
-    let started = queue_broadcast(&api).await;
+    let hr = TestUser::new(HR_ID, "Bu HR");
+    let started =
+        asn::broadcast_to_unit(&api, &hr, "Apel netralitas pukul 07.30", "setda", WAIT).await;
     eprintln!("queued; floor {:.0} s", n as f64 / f64::from(rate));
 
     // Ask questions while it runs (about 4 per second, well under the 30/s left over).
@@ -201,17 +188,4 @@ async fn run() {
         busy99.as_secs_f64() / idle99.as_secs_f64().max(1e-9)
     );
     bot.kill9();
-}
-
-/// HR composes `/broadcast`, picks the unit, and presses "Kirim", as in the chat. Returns
-/// the instant of the press.
-async fn queue_broadcast(api: &FakeBotApi) -> Instant {
-    let hr = TestUser::new(HR_ID, "Bu HR");
-    api.push_update(api.text(&hr, "/broadcast Apel netralitas pukul 07.30"));
-    api.press_latest(&hr, |_, data| data.ends_with(":unit"), WAIT)
-        .await;
-    api.press_latest(&hr, |_, data| data.ends_with(":setda"), WAIT)
-        .await;
-    api.press_latest(&hr, |label, _| label.contains("Kirim"), WAIT)
-        .await
 }

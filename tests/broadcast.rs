@@ -5,34 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{HR_ID, TestApp, TestUser, spawn_app_with};
-use netralitas_bot::domain::{Employment, FullName, Role, UnitCode};
-use netralitas_bot::i18n::Lang;
+use common::{HR_ID, TestApp, TestUser, asn, spawn_app_with};
+use netralitas_bot::domain::Role;
 use netralitas_bot::store::{Store, broadcasts, outbox, users};
 
 const FIRST_ASN: i64 = 100_000;
 
-/// Registers `n` ASN directly in the store, ids FIRST_ASN.. (Telegram isn't needed for that).
 fn seed(store: &Store, n: i64) -> Vec<i64> {
-    store
-        .with(|c| {
-            let tx = c.transaction()?;
-            for id in FIRST_ASN..FIRST_ASN + n {
-                users::touch(&tx, id, &format!("ASN {id}"), None, Lang::Id)?;
-                users::register(
-                    &tx,
-                    id,
-                    Employment::Pppk,
-                    &FullName::parse("Pegawai Contoh").unwrap(),
-                    None,
-                    &UnitCode::parse("setda").unwrap(),
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .unwrap();
-    (FIRST_ASN..FIRST_ASN + n).collect()
+    asn::register(store, FIRST_ASN..FIRST_ASN + n, "setda")
 }
 
 fn hr() -> TestUser {
@@ -68,9 +48,14 @@ async fn press(app: &TestApp, user: &TestUser, message_id: i32, data: &str) {
 
 /// `/broadcast text` → everyone → confirm. Returns the broadcast id.
 async fn broadcast_to_everyone(app: &TestApp, text: &str) -> i64 {
-    let hr = hr();
-    let reply = app.say(&hr, &format!("/broadcast {text}")).await;
+    let reply = app.say(&hr(), &format!("/broadcast {text}")).await;
     assert!(reply.contains("Kepada siapa"), "{reply}");
+    send_to_everyone(app).await
+}
+
+/// On the audience question: everyone → preview → "Kirim". Returns the broadcast id.
+async fn send_to_everyone(app: &TestApp) -> i64 {
+    let hr = hr();
     let (msg, data) = button(app, &hr, "Semua ASN");
     press(app, &hr, msg, &data).await;
     let preview = app.api.last_message_to(hr.id).unwrap();
@@ -456,10 +441,7 @@ async fn replying_broadcast_to_an_own_message_keeps_its_formatting() {
     app.api.push_update(command);
     let reply = app.next_message(&hr, before + 1).await;
     assert!(reply.contains("Kepada siapa"), "{reply}");
-    let (msg, data) = button(&app, &hr, "Semua ASN");
-    press(&app, &hr, msg, &data).await;
-    let (msg, data) = button(&app, &hr, "Kirim");
-    press(&app, &hr, msg, &data).await;
+    send_to_everyone(&app).await;
     wait_delivered(&app, &all, Duration::from_secs(10)).await;
     let call = app
         .api
@@ -498,10 +480,7 @@ async fn replying_broadcast_to_a_photo_copies_that_photo_to_every_recipient() {
     app.api.push_update(command);
     let reply = app.next_message(&hr, before).await;
     assert!(reply.contains("Kepada siapa"), "{reply}");
-    let (msg, data) = button(&app, &hr, "Semua ASN");
-    press(&app, &hr, msg, &data).await;
-    let (msg, data) = button(&app, &hr, "Kirim");
-    press(&app, &hr, msg, &data).await;
+    send_to_everyone(&app).await;
     wait_delivered(&app, &all, Duration::from_secs(10)).await;
     for user in &all {
         assert_eq!(app.api.copies_to(*user), vec![source], "user {user}");

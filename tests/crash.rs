@@ -5,38 +5,14 @@ mod common;
 
 use std::time::Duration;
 
+use common::asn;
 use common::bot_process::BotProcess;
 use common::{FakeBotApi, HR_ID, TestUser};
-use netralitas_bot::domain::{Employment, FullName, UnitCode};
-use netralitas_bot::i18n::Lang;
-use netralitas_bot::store::{Store, users};
+use netralitas_bot::store::Store;
 
 const FIRST_ASN: i64 = 100_000;
 const RECIPIENTS: i64 = 300;
 const WAIT: Duration = Duration::from_secs(30);
-
-fn seed(db: &std::path::Path) -> Vec<i64> {
-    let store = Store::open(db).unwrap();
-    store
-        .with(|c| {
-            let tx = c.transaction()?;
-            for id in FIRST_ASN..FIRST_ASN + RECIPIENTS {
-                users::touch(&tx, id, "ASN", None, Lang::Id)?;
-                users::register(
-                    &tx,
-                    id,
-                    Employment::Pns,
-                    &FullName::parse("Pegawai").unwrap(),
-                    None,
-                    &UnitCode::parse("setda").unwrap(),
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .unwrap();
-    (FIRST_ASN..FIRST_ASN + RECIPIENTS).collect()
-}
 
 fn delivered(api: &FakeBotApi, recipients: &[i64]) -> usize {
     let per_chat = api.deliveries_per_chat();
@@ -65,7 +41,11 @@ async fn a_kill_9_mid_broadcast_loses_nobody_and_repeats_only_messages_in_flight
     api.set_send_delay(Duration::from_millis(300));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("netralitas.db");
-    let recipients = seed(&db);
+    let recipients = asn::register(
+        &Store::open(&db).unwrap(),
+        FIRST_ASN..FIRST_ASN + RECIPIENTS,
+        "setda",
+    );
     let mut bot = BotProcess::spawn(
         dir.path(),
         &[
@@ -78,13 +58,7 @@ async fn a_kill_9_mid_broadcast_loses_nobody_and_repeats_only_messages_in_flight
     );
 
     let hr = TestUser::new(HR_ID, "Bu HR");
-    api.push_update(api.text(&hr, "/broadcast Apel netralitas pukul 07.30"));
-    api.press_latest(&hr, |_, data| data.ends_with(":unit"), WAIT)
-        .await;
-    api.press_latest(&hr, |_, data| data.ends_with(":setda"), WAIT)
-        .await;
-    api.press_latest(&hr, |label, _| label.contains("Kirim"), WAIT)
-        .await;
+    asn::broadcast_to_unit(&api, &hr, "Apel netralitas pukul 07.30", "setda", WAIT).await;
 
     wait_for_deliveries(&api, &recipients, 100).await;
     bot.kill9();

@@ -182,30 +182,31 @@ async fn unknown_command(
     let addressed_elsewhere = first
         .split_once('@')
         .is_some_and(|(_, bot_name)| !bot_name.eq_ignore_ascii_case(me.username()));
-    if !caller.private || addressed_elsewhere {
+    if addressed_elsewhere {
         return Ok(());
     }
-    sent(
-        &app,
-        caller.id,
-        bot.send_message(msg.chat.id, caller.lang.t("unknown-command"))
-            .await,
-    )
-    .await
+    note_in_private(&bot, &app, &caller, &msg, "unknown-command").await
 }
 
-/// Says why nothing happened, in private chats; groups are left in peace.
+/// Says why nothing happened.
 async fn edited_command(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
+    note_in_private(&bot, &app, &caller, &msg, "edited-command").await
+}
+
+/// A short note in a private chat; in groups the bot stays quiet, the message may not even
+/// be meant for it.
+async fn note_in_private(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    msg: &Message,
+    key: &str,
+) -> HandlerResult {
     if !caller.private {
         return Ok(());
     }
-    sent(
-        &app,
-        caller.id,
-        bot.send_message(msg.chat.id, caller.lang.t("edited-command"))
-            .await,
-    )
-    .await
+    let result = bot.send_message(msg.chat.id, caller.lang.t(key)).await;
+    sent(app, caller.id, result).await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,6 +1,7 @@
 //! One helper that starts the real bot against a fake Telegram Bot API on 127.0.0.1.
 #![allow(dead_code)]
 
+pub mod asn;
 pub mod bot_process;
 pub mod fake_bot_api;
 
