@@ -30,7 +30,7 @@ pub fn pledges_per_day(
         .rev()
         .filter_map(|back| today.checked_sub_days(chrono::Days::new(u64::from(back))))
         .collect();
-    let (Some(first), Some(next)) = (dates.first(), dates.last().and_then(|d| d.succ_opt())) else {
+    let Some(next) = dates.last().and_then(|d| d.succ_opt()) else {
         return Ok(Vec::new());
     };
     // bounds[i] is where day i starts; the last bound is where the window ends.
@@ -44,11 +44,8 @@ pub fn pledges_per_day(
         "SELECT confirmed_at FROM pledges
          WHERE election = ?1 AND confirmed_at >= ?2 AND confirmed_at < ?3",
     )?;
-    let mut rows = stmt.query(params![
-        election,
-        local_midnight_utc(tz, *first),
-        bounds[dates.len()]
-    ])?;
+    let (start, end) = (&bounds[0], &bounds[dates.len()]);
+    let mut rows = stmt.query(params![election, start, end])?;
     while let Some(row) = rows.next()? {
         let at: String = row.get(0)?;
         let day = bounds.partition_point(|b| *b <= at).saturating_sub(1);

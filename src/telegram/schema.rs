@@ -1,15 +1,13 @@
 //! Every path an update can take, in one tree.
 
-use std::sync::Arc;
-
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::panic::Location;
+use std::sync::Arc;
 
 use dptree::di::DependencyMap;
 use dptree::{HandlerDescription, HandlerSignature, Type, case};
-use teloxide::dispatching::DpHandlerDescription;
-use teloxide::dispatching::UpdateHandler;
+use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, Me};
 
