@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{TestApp, TestUser, spawn_app};
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
@@ -56,6 +58,27 @@ async fn a_caller_the_store_cannot_load_gets_an_apology_in_their_telegram_langua
     let john = TestUser::english(4343, "John");
     sql(&app, "ALTER TABLE users RENAME TO users_away");
     let reply = app.say(&john, "/help").await;
+    assert!(reply.contains("went wrong on our side"), "{reply}");
+
+    // A button pressed meanwhile stops spinning with the apology too.
+    let mark = app.api.mark();
+    let before = app.api.messages_to(john.id).len();
+    app.api.push_update(app.api.callback(&john, 1, "1|p:ok"));
+    let answer = app
+        .api
+        .wait_for_call_since(
+            mark,
+            |c| c.method == "answerCallbackQuery",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the button is answered");
+    assert!(
+        answer.text().is_some_and(|t| t.contains("went wrong")),
+        "{:?}",
+        answer.params
+    );
+    let reply = app.next_message(&john, before).await;
     assert!(reply.contains("went wrong on our side"), "{reply}");
 
     sql(&app, "ALTER TABLE users_away RENAME TO users");

@@ -1,6 +1,7 @@
 //! Sending with Telegram's refusals handled: a user who blocked the bot is marked, not retried.
 
 use teloxide::prelude::*;
+use teloxide::types::UpdateKind;
 use teloxide::{ApiError, RequestError};
 
 use super::{App, HandlerResult};
@@ -41,12 +42,9 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
 }
 
 /// Tells the person something went wrong on our side, so a failed handler never leaves a
-/// message or a button press without an answer. In their saved language when the store can
-/// still say, else in their Telegram language.
+/// message or a button press without an answer (a pressed button also stops spinning). In
+/// their saved language when the store can still say, else in their Telegram language.
 pub async fn apologise(bot: &Bot, app: &App, update: &Update) {
-    let Some(chat) = update.chat().map(|c| c.id) else {
-        return;
-    };
     let user = update.from();
     let telegram = Lang::from_telegram(
         user.and_then(|u| u.language_code.as_deref()),
@@ -66,7 +64,14 @@ pub async fn apologise(bot: &Bot, app: &App, update: &Update) {
         "error-generic",
         args!["helpdesk" => &app.config.helpdesk_contact],
     );
-    if let Err(e) = bot.send_message(chat, text).await {
+    if let UpdateKind::CallbackQuery(q) = &update.kind
+        && let Err(e) = bot.answer_callback_query(q.id.clone()).text(&text).await
+    {
+        tracing::debug!(error = %e, "cannot answer the button with the apology");
+    }
+    if let Some(chat) = update.chat().map(|c| c.id)
+        && let Err(e) = bot.send_message(chat, text).await
+    {
         tracing::warn!(error = %e, "cannot send the apology either");
     }
 }
