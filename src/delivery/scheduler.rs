@@ -90,8 +90,6 @@ pub fn tick(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Employment, FullName, UnitCode};
-    use crate::i18n::Lang;
     use crate::store::{Store, users};
     use chrono::{NaiveDate, NaiveTime};
 
@@ -119,15 +117,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                users::touch(c, 1, "x", None, Lang::Id)?;
-                users::register(
-                    c,
-                    1,
-                    Employment::Pns,
-                    &FullName::parse("X").unwrap(),
-                    None,
-                    &UnitCode::parse("dinkes").unwrap(),
-                )?;
+                users::register_pppk(c, 1, "dinkes")?;
                 let s = schedule();
                 assert_eq!(tick(c, &s, "E", utc("2020-11-09T00:59:00Z"))?, 0);
                 // Down for the 30- and 14-day reminders: only the 14-day one goes out.

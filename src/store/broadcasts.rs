@@ -524,22 +524,15 @@ pub fn create_reminder(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Employment, FullName, UnitCode};
     use crate::i18n::Lang;
     use crate::store::{Store, pledges, users};
 
     fn user(c: &Connection, id: i64, unit: Option<&str>) {
-        users::touch(c, id, "x", None, Lang::Id).unwrap();
-        if let Some(unit) = unit {
-            users::register(
-                c,
-                id,
-                Employment::Pppk,
-                &FullName::parse("X").unwrap(),
-                None,
-                &UnitCode::parse(unit).unwrap(),
-            )
-            .unwrap();
+        match unit {
+            Some(unit) => users::register_pppk(c, id, unit).unwrap(),
+            None => {
+                users::touch(c, id, "x", None, Lang::Id).unwrap();
+            }
         }
     }
 

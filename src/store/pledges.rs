@@ -132,28 +132,15 @@ pub fn totals(conn: &Connection, election: &str) -> Result<Totals> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Employment, FullName, UnitCode};
     use crate::i18n::Lang;
     use crate::store::{Store, users};
-
-    fn registered(c: &Connection, id: i64, unit: &str) -> Result<()> {
-        users::touch(c, id, "x", None, Lang::Id)?;
-        users::register(
-            c,
-            id,
-            Employment::Pppk,
-            &FullName::parse("X").unwrap(),
-            None,
-            &UnitCode::parse(unit).unwrap(),
-        )
-    }
 
     #[test]
     fn a_second_confirmation_keeps_one_pledge() {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                registered(c, 1, "dinkes")?;
+                users::register_pppk(c, 1, "dinkes")?;
                 let (first, created) = confirm(c, 1, "Pilkada 2020", "h1")?;
                 assert!(created);
                 let (second, created) = confirm(c, 1, "Pilkada 2020", "h2")?;
@@ -179,9 +166,9 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                registered(c, 1, "dinkes")?;
-                registered(c, 2, "dinkes")?;
-                registered(c, 3, "disdik")?;
+                users::register_pppk(c, 1, "dinkes")?;
+                users::register_pppk(c, 2, "dinkes")?;
+                users::register_pppk(c, 3, "disdik")?;
                 users::touch(c, 4, "not registered", None, Lang::Id)?;
                 confirm(c, 1, "E", "h")?;
                 confirm(c, 3, "E", "h")?;

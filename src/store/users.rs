@@ -102,6 +102,15 @@ pub fn preselect_unit(conn: &Connection, id: i64, unit: &UnitCode) -> Result<()>
     Ok(())
 }
 
+/// For tests: a PPPK (no NIP needed) seen and registered in `unit`.
+#[cfg(test)]
+pub fn register_pppk(conn: &Connection, id: i64, unit: &str) -> Result<()> {
+    touch(conn, id, "x", None, Lang::Id)?;
+    let name = FullName::parse("X").expect("a valid name");
+    let unit = UnitCode::parse(unit).expect("a valid unit code");
+    register(conn, id, Employment::Pppk, &name, None, &unit)
+}
+
 pub fn register(
     conn: &Connection,
     id: i64,

@@ -11,7 +11,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InputFile, MessageId, ParseMode};
 
 use super::commands::AdminCommand;
-use super::reply::sent;
+use super::reply::{say, sent};
 use super::{App, Caller, HandlerResult, roles};
 use crate::args;
 use crate::domain::{Role, UnitCode};
@@ -83,7 +83,7 @@ pub async fn on_command(
             command = command_name(&cmd),
             "officer command in a group"
         );
-        return reply(
+        return say(
             &bot,
             &app,
             &caller,
@@ -138,7 +138,7 @@ pub async fn refuse(
         command = command_name(&cmd),
         "refused a privileged command"
     );
-    reply(
+    say(
         &bot,
         &app,
         &caller,
@@ -146,16 +146,6 @@ pub async fn refuse(
         caller.lang.t("refused-role"),
     )
     .await
-}
-
-pub(super) async fn reply(
-    bot: &Bot,
-    app: &App,
-    caller: &Caller,
-    chat: ChatId,
-    text: String,
-) -> HandlerResult {
-    sent(app, caller.id, bot.send_message(chat, text).await).await
 }
 
 /// Today in the deployment's time zone: reports and file names use local dates.
@@ -206,7 +196,7 @@ async fn chart(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Handler
         })
         .collect();
     if bars.is_empty() {
-        return reply(&bot, &app, &caller, chat, lang.t("chart-empty")).await;
+        return say(&bot, &app, &caller, chat, lang.t("chart-empty")).await;
     }
     let election = app.config.election_name.clone();
     let title = lang.t_args("chart-title", args!["election" => &election]);
@@ -216,7 +206,7 @@ async fn chart(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Handler
         Ok(p) => p,
         Err(e) => {
             tracing::error!(error = %e, "chart rendering failed");
-            return reply(&bot, &app, &caller, chat, lang.t("reports-failed")).await;
+            return say(&bot, &app, &caller, chat, lang.t("reports-failed")).await;
         }
     };
     let today = local_today(&app);
@@ -256,7 +246,7 @@ async fn export(
             Some(u) => Some(u.code.clone()),
             None => {
                 let text = unknown_unit_text(&app, lang, &arg);
-                return reply(&bot, &app, &caller, chat, text).await;
+                return say(&bot, &app, &caller, chat, text).await;
             }
         }
     };
@@ -419,7 +409,7 @@ async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
         text
     };
     // Plain text, no parse mode: a question typed as "<b>" shows as typed.
-    reply(&bot, &app, &caller, chat, cut(text)).await
+    say(&bot, &app, &caller, chat, cut(text)).await
 }
 
 async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
@@ -438,7 +428,7 @@ async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
         }
         text
     };
-    reply(&bot, &app, &caller, chat, cut(text)).await
+    say(&bot, &app, &caller, chat, cut(text)).await
 }
 
 async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
@@ -474,7 +464,7 @@ async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Han
     } else {
         format!("{}\n{}", lang.t("audit-title"), lines.join("\n"))
     };
-    reply(&bot, &app, &caller, chat, cut(text)).await
+    say(&bot, &app, &caller, chat, cut(text)).await
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use teloxide::types::{
 use super::callback::{AudienceChoice, BroadcastAction, CallbackData};
 use super::commands::HrCommand;
 use super::keyboards::button;
-use super::reply::sent;
+use super::reply::{say, sent};
 use super::{App, Caller, HandlerResult};
 use crate::args;
 use crate::delivery::message::{
@@ -30,10 +30,6 @@ use crate::store::users;
 /// How many broadcasts `/broadcasts` lists.
 const LIST_LIMIT: usize = 10;
 const UNITS_PER_PAGE: usize = 8;
-
-async fn say(bot: &Bot, app: &App, caller: &Caller, chat: ChatId, text: String) -> HandlerResult {
-    sent(app, caller.id, bot.send_message(chat, text).await).await
-}
 
 pub async fn on_command(
     bot: Bot,
@@ -196,29 +192,29 @@ async fn compose(
         broadcast = draft,
         "broadcast draft created"
     );
-    let result = bot
-        .send_message(
-            chat,
-            lang.t_args("bc-choose-audience", args!["id" => draft]),
-        )
-        .reply_markup(audience_keyboard(lang, draft))
-        .await;
+    let (text, keyboard) = audience_question(lang, draft);
+    let result = bot.send_message(chat, text).reply_markup(keyboard).await;
     sent(&app, caller.id, result).await
 }
 
-fn audience_keyboard(lang: Lang, id: i64) -> InlineKeyboardMarkup {
+/// "To whom?" with its buttons: asked for a new draft, and again when a choice is undone.
+fn audience_question(lang: Lang, id: i64) -> (String, InlineKeyboardMarkup) {
     let choice = |key: &str, choice| {
         vec![button(
             lang.t(key),
             CallbackData::Broadcast(BroadcastAction::Audience { id, choice }),
         )]
     };
-    InlineKeyboardMarkup::new([
+    let keyboard = InlineKeyboardMarkup::new([
         choice("btn-bc-all", AudienceChoice::All),
         choice("btn-bc-unpledged", AudienceChoice::Unpledged),
         choice("btn-bc-unit", AudienceChoice::Unit),
         vec![discard_button(lang, id)],
-    ])
+    ]);
+    (
+        lang.t_args("bc-choose-audience", args!["id" => id]),
+        keyboard,
+    )
 }
 
 fn discard_button(lang: Lang, id: i64) -> InlineKeyboardButton {
@@ -228,12 +224,8 @@ fn discard_button(lang: Lang, id: i64) -> InlineKeyboardButton {
     )
 }
 
-fn units_keyboard(
-    app: &App,
-    lang: Lang,
-    id: i64,
-    page: usize,
-) -> (InlineKeyboardMarkup, usize, usize) {
+/// One page of the unit picker, with its heading.
+fn unit_question(app: &App, lang: Lang, id: i64, page: usize) -> (String, InlineKeyboardMarkup) {
     let (slice, pages) = app.units.page(page, UNITS_PER_PAGE);
     let page = page.min(pages.saturating_sub(1));
     let mut rows: Vec<Vec<InlineKeyboardButton>> = slice
@@ -265,7 +257,11 @@ fn units_keyboard(
         rows.push(nav);
     }
     rows.push(vec![discard_button(lang, id)]);
-    (InlineKeyboardMarkup::new(rows), page, pages)
+    let heading = lang.t_args(
+        "bc-choose-unit",
+        args!["page" => page + 1, "pages" => pages],
+    );
+    (heading, InlineKeyboardMarkup::new(rows))
 }
 
 fn preview_keyboard(lang: Lang, b: &Broadcast) -> InlineKeyboardMarkup {
@@ -360,32 +356,19 @@ pub async fn on_callback(
                 AudienceChoice::All => Audience::All,
                 AudienceChoice::Unpledged => Audience::Unpledged,
                 AudienceChoice::Again => {
-                    let text = lang.t_args("bc-choose-audience", args!["id" => id]);
-                    return sent(
-                        &app,
-                        me,
-                        edit(text, Some(audience_keyboard(lang, id))).await,
-                    )
-                    .await;
+                    let (text, keyboard) = audience_question(lang, id);
+                    return sent(&app, me, edit(text, Some(keyboard)).await).await;
                 }
                 AudienceChoice::Unit => {
-                    let (kb, page, pages) = units_keyboard(&app, lang, id, 0);
-                    let text = lang.t_args(
-                        "bc-choose-unit",
-                        args!["page" => page + 1, "pages" => pages],
-                    );
-                    return sent(&app, me, edit(text, Some(kb)).await).await;
+                    let (text, keyboard) = unit_question(&app, lang, id, 0);
+                    return sent(&app, me, edit(text, Some(keyboard)).await).await;
                 }
             };
             choose(&bot, &app, &caller, message, id, audience).await
         }
         BroadcastAction::UnitPage { page, .. } => {
-            let (kb, page, pages) = units_keyboard(&app, lang, id, page);
-            let text = lang.t_args(
-                "bc-choose-unit",
-                args!["page" => page + 1, "pages" => pages],
-            );
-            sent(&app, me, edit(text, Some(kb)).await).await
+            let (text, keyboard) = unit_question(&app, lang, id, page);
+            sent(&app, me, edit(text, Some(keyboard)).await).await
         }
         BroadcastAction::Unit { code, .. } => {
             let Some(unit) = app.units.find(&code) else {
@@ -430,13 +413,8 @@ pub async fn on_callback(
                     )
                 }
                 Confirmed::NoAudience => {
-                    let text = lang.t_args("bc-choose-audience", args!["id" => id]);
-                    return sent(
-                        &app,
-                        me,
-                        edit(text, Some(audience_keyboard(lang, id))).await,
-                    )
-                    .await;
+                    let (text, keyboard) = audience_question(lang, id);
+                    return sent(&app, me, edit(text, Some(keyboard)).await).await;
                 }
                 Confirmed::NotADraft => lang.t("bc-not-open"),
             };

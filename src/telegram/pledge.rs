@@ -7,7 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 
 use super::callback::CallbackData;
-use super::reply::sent;
+use super::reply::{say, sent};
 use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
 use crate::args;
 use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
@@ -40,10 +40,6 @@ impl State {
     pub fn expects_text(&self) -> bool {
         matches!(self, State::Name { .. } | State::Nip { .. })
     }
-}
-
-async fn say(bot: &Bot, app: &App, caller: &Caller, chat: ChatId, text: String) -> HandlerResult {
-    sent(app, caller.id, bot.send_message(chat, text).await).await
 }
 
 pub async fn start(

@@ -4,7 +4,7 @@ use teloxide::prelude::*;
 use teloxide::types::UpdateKind;
 use teloxide::{ApiError, RequestError};
 
-use super::{App, HandlerResult};
+use super::{App, Caller, HandlerResult};
 use crate::args;
 use crate::i18n::Lang;
 use crate::store::users;
@@ -39,6 +39,17 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Sends `text` to `chat` on behalf of a handler serving `caller`.
+pub async fn say(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    text: String,
+) -> HandlerResult {
+    sent(app, caller.id, bot.send_message(chat, text).await).await
 }
 
 /// Tells the person something went wrong on our side, so a failed handler never leaves a

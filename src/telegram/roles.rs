@@ -10,7 +10,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommandScope, Recipient};
 
-use super::admin::reply;
+use super::reply::say;
 use super::{App, Caller, HandlerResult, commands};
 use crate::args;
 use crate::config::Config;
@@ -226,7 +226,7 @@ pub async fn change(
     let lang = caller.lang;
     let target = match parse_target(&raw) {
         Ok(t) => t,
-        Err(r) => return reply(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await,
+        Err(r) => return say(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await,
     };
     let a = app.clone();
     let actor = caller.id;
@@ -262,7 +262,7 @@ pub async fn change(
     match outcome {
         Outcome::Refused(r) => {
             tracing::info!(user_id = actor, command = change.command(), refusal = ?refusal_kind(&r), "role change refused");
-            reply(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await
+            say(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await
         }
         Outcome::Changed { target, stored } => {
             tracing::info!(
@@ -283,7 +283,7 @@ pub async fn change(
                     lang.t_args("roles-revoked", args!["name" => name, "role" => role])
                 }
             };
-            reply(&bot, &app, &caller, chat, text).await
+            say(&bot, &app, &caller, chat, text).await
         }
     }
 }
@@ -393,7 +393,7 @@ pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
     } else {
         format!("{}\n{}", lang.t("roles-title"), lines.join("\n"))
     };
-    reply(&bot, &app, &caller, chat, super::admin::cut(text)).await
+    say(&bot, &app, &caller, chat, super::admin::cut(text)).await
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use teloxide::types::{ChatId, Me};
 use super::callback::{CallbackData, MenuAction};
 use super::commands::{AdminCommand, Command, HrCommand};
 use super::pledge::{self, State};
-use super::reply::{self, sent};
+use super::reply;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
@@ -157,7 +157,7 @@ async fn on_command(
         }
         Command::Help | Command::Bantuan => {
             let text = commands::help_text(caller.lang, caller.role);
-            sent(&app, caller.id, bot.send_message(chat, text).await).await
+            reply::say(&bot, &app, &caller, chat, text).await
         }
         Command::Batal | Command::Cancel => pledge::cancel(bot, app, caller, dialogue, chat).await,
         Command::Pengingat | Command::Reminders => {
@@ -203,8 +203,7 @@ async fn note_in_private(
     if !caller.private {
         return Ok(());
     }
-    let result = bot.send_message(msg.chat.id, caller.lang.t(key)).await;
-    sent(app, caller.id, result).await
+    reply::say(bot, app, caller, msg.chat.id, caller.lang.t(key)).await
 }
 
 #[allow(clippy::too_many_arguments)]
