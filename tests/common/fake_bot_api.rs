@@ -841,56 +841,36 @@ impl ServerState {
     }
 
     fn edit_message_text(&mut self, p: &Value) -> ApiResult {
-        let text = p.get("text").and_then(Value::as_str).unwrap_or("");
-        let parse_mode = p
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let markup = reply_markup_param(p);
-        if self.strict {
-            check_text(text, parse_mode.as_deref(), MAX_TEXT, "MESSAGE_TOO_LONG")?;
-            check_markup(markup.as_ref())?;
-        }
-        if p.get("inline_message_id").is_some() {
-            return Ok(json!(true));
-        }
-        let key = self.edit_target(p)?;
-        let strict = self.strict;
-        let m = self.messages.get_mut(&key).expect("edit target exists");
-        if strict && m.kind != SentKind::Text {
-            return Err(ApiErr::bad("there is no text in the message to edit"));
-        }
-        if strict
-            && m.text == text
-            && m.parse_mode == parse_mode
-            && inline_only(m.reply_markup.as_ref()) == inline_only(markup.as_ref())
-        {
-            return Err(ApiErr::new(400, NOT_MODIFIED));
-        }
-        m.text = text.to_owned();
-        m.parse_mode = parse_mode;
-        m.edits += 1;
-        m.json["text"] = json!(text);
-        finish_edit(m, markup);
-        Ok(m.json.clone())
+        self.edit_words(p, Words::Text)
     }
 
     fn edit_message_caption(&mut self, p: &Value) -> ApiResult {
-        let caption = p.get("caption").and_then(Value::as_str).unwrap_or("");
+        self.edit_words(p, Words::Caption)
+    }
+
+    /// editMessageText and editMessageCaption: the same edit, of a text message's text or of
+    /// a media message's caption, with Telegram's errors for each.
+    fn edit_words(&mut self, p: &Value, words: Words) -> ApiResult {
+        let field = words.field();
+        let new = p.get(field).and_then(Value::as_str).unwrap_or("");
         let parse_mode = p
             .get("parse_mode")
             .and_then(Value::as_str)
             .map(str::to_owned);
         let markup = reply_markup_param(p);
         if self.strict {
-            if !caption.is_empty() {
-                check_text(
-                    caption,
+            match words {
+                Words::Text => {
+                    check_text(new, parse_mode.as_deref(), MAX_TEXT, "MESSAGE_TOO_LONG")?
+                }
+                Words::Caption if !new.is_empty() => check_text(
+                    new,
                     parse_mode.as_deref(),
                     MAX_CAPTION,
                     "message caption is too long",
-                )?;
-            }
+                )?,
+                Words::Caption => {}
+            };
             check_markup(markup.as_ref())?;
         }
         if p.get("inline_message_id").is_some() {
@@ -899,24 +879,26 @@ impl ServerState {
         let key = self.edit_target(p)?;
         let strict = self.strict;
         let m = self.messages.get_mut(&key).expect("edit target exists");
-        if strict && m.kind == SentKind::Text {
-            return Err(ApiErr::bad("there is no caption in the message to edit"));
+        if strict && (m.kind == SentKind::Text) != (words == Words::Text) {
+            return Err(ApiErr::bad(&format!(
+                "there is no {field} in the message to edit"
+            )));
         }
         if strict
-            && m.text == caption
+            && m.text == new
             && m.parse_mode == parse_mode
             && inline_only(m.reply_markup.as_ref()) == inline_only(markup.as_ref())
         {
             return Err(ApiErr::new(400, NOT_MODIFIED));
         }
-        m.text = caption.to_owned();
+        m.text = new.to_owned();
         m.parse_mode = parse_mode;
         m.edits += 1;
         if let Some(obj) = m.json.as_object_mut() {
-            if caption.is_empty() {
-                obj.remove("caption");
+            if new.is_empty() && words == Words::Caption {
+                obj.remove(field);
             } else {
-                obj.insert("caption".into(), json!(caption));
+                obj.insert(field.into(), json!(new));
             }
         }
         finish_edit(m, markup);
@@ -2177,6 +2159,22 @@ fn html_visible_len(s: &str) -> Result<usize, String> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
+
+/// What an edit changes: a text message's text or a media message's caption.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Words {
+    Text,
+    Caption,
+}
+
+impl Words {
+    fn field(self) -> &'static str {
+        match self {
+            Words::Text => "text",
+            Words::Caption => "caption",
+        }
+    }
+}
 
 fn canonical_method(name: &str) -> Option<&'static str> {
     const METHODS: &[&str] = &[
