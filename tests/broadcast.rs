@@ -279,17 +279,7 @@ async fn non_hr_users_are_refused_every_broadcast_command_and_button() {
         format!("1|b:x:{id}"),
     ];
     for data in &forged {
-        let mark = app.api.mark();
-        app.api.push_update(app.api.callback(&asn, msg, data));
-        let answer = app
-            .api
-            .wait_for_call_since(
-                mark,
-                |c| c.method == "answerCallbackQuery",
-                Duration::from_secs(10),
-            )
-            .await
-            .expect("answered");
+        let answer = app.press_for_answer(&asn, msg, data).await;
         assert!(
             answer
                 .text()
@@ -335,18 +325,7 @@ async fn an_officer_whose_role_is_revoked_cannot_confirm() {
     app.store()
         .with(|c| users::set_role(c, 77, Role::Asn))
         .unwrap();
-    let mark = app.api.mark();
-    app.api
-        .push_update(app.api.callback(&officer, msg, &confirm));
-    let answer = app
-        .api
-        .wait_for_call_since(
-            mark,
-            |c| c.method == "answerCallbackQuery",
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
+    let answer = app.press_for_answer(&officer, msg, &confirm).await;
     assert!(
         answer
             .text()

@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{TestApp, TestUser, spawn_app};
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
@@ -61,18 +59,8 @@ async fn a_caller_the_store_cannot_load_gets_an_apology_in_their_telegram_langua
     assert!(reply.contains("went wrong on our side"), "{reply}");
 
     // A button pressed meanwhile stops spinning with the apology too.
-    let mark = app.api.mark();
     let before = app.api.messages_to(john.id).len();
-    app.api.push_update(app.api.callback(&john, 1, "1|p:ok"));
-    let answer = app
-        .api
-        .wait_for_call_since(
-            mark,
-            |c| c.method == "answerCallbackQuery",
-            Duration::from_secs(10),
-        )
-        .await
-        .expect("the button is answered");
+    let answer = app.press_for_answer(&john, 1, "1|p:ok").await;
     assert!(
         answer.text().is_some_and(|t| t.contains("went wrong")),
         "{:?}",

@@ -13,7 +13,7 @@ use netralitas_bot::config::Config;
 use netralitas_bot::startup::{self, Running};
 use netralitas_bot::store::Store;
 
-pub use fake_bot_api::{FakeBotApi, TestUser};
+pub use fake_bot_api::{Call, FakeBotApi, TestUser};
 
 /// The owner (ADMIN_IDS) in every test app.
 pub const OWNER_ID: i64 = 9_000;
@@ -115,6 +115,17 @@ impl TestApp {
         self.api
             .push_update(self.api.callback(user, message_id, data));
         self.next_message(user, before).await
+    }
+
+    /// Presses a button and waits for Telegram's answer to the press (the toast, if any).
+    pub async fn press_for_answer(&self, user: &TestUser, message_id: i32, data: &str) -> Call {
+        let mark = self.api.mark();
+        self.api
+            .push_update(self.api.callback(user, message_id, data));
+        self.api
+            .wait_for_call_since(mark, |c| c.method == "answerCallbackQuery", REPLY_TIMEOUT)
+            .await
+            .unwrap_or_else(|| panic!("the button {data} was never answered"))
     }
 
     pub async fn next_message(&self, user: &TestUser, seen: usize) -> String {
