@@ -330,6 +330,22 @@ struct StoredMessage {
 }
 
 impl StoredMessage {
+    /// A fresh, unedited message; callers fill in what their kind carries.
+    fn new(chat_id: i64, message_id: i32, kind: SentKind, json: Value) -> StoredMessage {
+        StoredMessage {
+            chat_id,
+            message_id,
+            kind,
+            text: String::new(),
+            parse_mode: None,
+            reply_markup: None,
+            file_name: None,
+            edits: 0,
+            deleted: false,
+            json,
+        }
+    }
+
     fn public(&self) -> SentMessage {
         SentMessage {
             chat_id: self.chat_id,
@@ -648,16 +664,10 @@ impl ServerState {
         put_inline_markup(&mut m, markup.as_ref());
         let json = Value::Object(m);
         self.store(StoredMessage {
-            chat_id,
-            message_id: id,
-            kind: SentKind::Text,
             text: text.to_owned(),
             parse_mode,
             reply_markup: markup,
-            file_name: None,
-            edits: 0,
-            deleted: false,
-            json: json.clone(),
+            ..StoredMessage::new(chat_id, id, SentKind::Text, json.clone())
         });
         Ok(json)
     }
@@ -677,16 +687,8 @@ impl ServerState {
         let id = self.message_id();
         let json = Value::Object(self.base_message(id, chat_id));
         self.store(StoredMessage {
-            chat_id,
-            message_id: id,
-            kind: SentKind::Copy,
-            text: String::new(),
-            parse_mode: None,
             reply_markup: reply_markup_param(p),
-            file_name: None,
-            edits: 0,
-            deleted: false,
-            json,
+            ..StoredMessage::new(chat_id, id, SentKind::Copy, json)
         });
         self.copies.insert((chat_id, id), key);
         Ok(json!({ "message_id": id }))
@@ -708,14 +710,7 @@ impl ServerState {
             .map(str::to_owned);
         let markup = reply_markup_param(p);
         if self.strict {
-            if !caption.is_empty() {
-                check_text(
-                    &caption,
-                    parse_mode.as_deref(),
-                    MAX_CAPTION,
-                    "message caption is too long",
-                )?;
-            }
+            check_caption(&caption, parse_mode.as_deref())?;
             check_markup(markup.as_ref())?;
         }
         Ok((chat_id, caption, parse_mode, markup))
@@ -746,16 +741,11 @@ impl ServerState {
         put_inline_markup(&mut m, markup.as_ref());
         let json = Value::Object(m);
         self.store(StoredMessage {
-            chat_id,
-            message_id: id,
-            kind: SentKind::Photo,
             text: caption,
             parse_mode,
             reply_markup: markup,
             file_name: file.map(|f| f.0.clone()),
-            edits: 0,
-            deleted: false,
-            json: json.clone(),
+            ..StoredMessage::new(chat_id, id, SentKind::Photo, json.clone())
         });
         Ok(json)
     }
@@ -788,16 +778,11 @@ impl ServerState {
         put_inline_markup(&mut m, markup.as_ref());
         let json = Value::Object(m);
         self.store(StoredMessage {
-            chat_id,
-            message_id: id,
-            kind: SentKind::Document,
             text: caption,
             parse_mode,
             reply_markup: markup,
             file_name,
-            edits: 0,
-            deleted: false,
-            json: json.clone(),
+            ..StoredMessage::new(chat_id, id, SentKind::Document, json.clone())
         });
         Ok(json)
     }
@@ -824,18 +809,7 @@ impl ServerState {
         m.insert("text".into(), json!(""));
         self.messages.insert(
             key,
-            StoredMessage {
-                chat_id,
-                message_id: key.1,
-                kind: SentKind::Text,
-                text: String::new(),
-                parse_mode: None,
-                reply_markup: None,
-                file_name: None,
-                edits: 0,
-                deleted: false,
-                json: Value::Object(m),
-            },
+            StoredMessage::new(chat_id, key.1, SentKind::Text, Value::Object(m)),
         );
         Ok(key)
     }
@@ -863,14 +837,8 @@ impl ServerState {
                 Words::Text => {
                     check_text(new, parse_mode.as_deref(), MAX_TEXT, "MESSAGE_TOO_LONG")?
                 }
-                Words::Caption if !new.is_empty() => check_text(
-                    new,
-                    parse_mode.as_deref(),
-                    MAX_CAPTION,
-                    "message caption is too long",
-                )?,
-                Words::Caption => {}
-            };
+                Words::Caption => check_caption(new, parse_mode.as_deref())?,
+            }
             check_markup(markup.as_ref())?;
         }
         if p.get("inline_message_id").is_some() {
@@ -1982,6 +1950,19 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
 // ---------------------------------------------------------------------------------------------
 // Validation (strict mode)
 // ---------------------------------------------------------------------------------------------
+
+/// Captions may be empty; a non-empty one follows the text rules with its own limit.
+fn check_caption(caption: &str, parse_mode: Option<&str>) -> Result<(), ApiErr> {
+    if caption.is_empty() {
+        return Ok(());
+    }
+    check_text(
+        caption,
+        parse_mode,
+        MAX_CAPTION,
+        "message caption is too long",
+    )
+}
 
 fn check_text(
     text: &str,
