@@ -627,29 +627,24 @@ async fn raw_http_encodings_and_errors() {
         json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"})
     );
 
-    api.fail_next("sendMessage", 2, 502);
-    for _ in 0..2 {
-        let (status, body) = raw(
+    let send = || {
+        raw(
             &api,
             "POST",
             "/bot1:x/sendMessage",
             "application/json",
             r#"{"chat_id":1,"text":"x"}"#,
         )
-        .await;
+    };
+    api.fail_next("sendMessage", 2, 502);
+    for _ in 0..2 {
+        let (status, body) = send().await;
         assert_eq!(status, 502);
         assert_eq!(body["description"], "Bad Gateway");
         assert_eq!(body["error_code"], 502);
     }
     api.set_rate_limit(Some(0));
-    let (status, body) = raw(
-        &api,
-        "POST",
-        "/bot1:x/sendMessage",
-        "application/json",
-        r#"{"chat_id":1,"text":"x"}"#,
-    )
-    .await;
+    let (status, body) = send().await;
     assert_eq!(status, 429);
     assert_eq!(body["parameters"], json!({"retry_after": 1}));
     assert_eq!(body["description"], "Too Many Requests: retry after 1");
