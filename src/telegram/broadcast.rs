@@ -372,7 +372,9 @@ pub async fn on_callback(
         }
         BroadcastAction::Unit { code, .. } => {
             let Some(unit) = app.units.find(&code) else {
-                return Ok(());
+                // A unit dropped from UNITS_FILE since the list was drawn: show the list again.
+                let (text, keyboard) = unit_question(&app, lang, id, 0);
+                return sent(&app, me, edit(text, Some(keyboard)).await).await;
             };
             let audience = Audience::Unit(unit.code.as_str().to_owned());
             choose(&bot, &app, &caller, message, id, audience).await
