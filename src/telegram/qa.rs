@@ -7,7 +7,7 @@ use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
 
 use super::callback::CallbackData;
 use super::keyboards::button;
-use super::reply::sent;
+use super::reply::{note_in_private, sent};
 use super::{App, Caller, HandlerResult};
 use crate::i18n::Lang;
 use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, Verdict, kb, render_html};
@@ -201,13 +201,7 @@ pub async fn on_text(
     msg: Message,
 ) -> HandlerResult {
     let Some(text) = msg.text() else {
-        if caller.private {
-            let reply = bot
-                .send_message(msg.chat.id, caller.lang.t("only-text"))
-                .await;
-            return sent(&app, caller.id, reply).await;
-        }
-        return Ok(());
+        return note_in_private(&bot, &app, &caller, msg.chat.id, "only-text").await;
     };
     if caller.private {
         return answer_question(&bot, &app, &caller, msg.chat.id, text).await;

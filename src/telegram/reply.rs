@@ -52,6 +52,21 @@ pub async fn say(
     sent(app, caller.id, bot.send_message(chat, text).await).await
 }
 
+/// A short note in a private chat; in groups the bot stays quiet, the message may not even
+/// be meant for it.
+pub async fn note_in_private(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    key: &str,
+) -> HandlerResult {
+    if !caller.private {
+        return Ok(());
+    }
+    say(bot, app, caller, chat, caller.lang.t(key)).await
+}
+
 /// Tells the person something went wrong on our side, so a failed handler never leaves a
 /// message or a button press without an answer (a pressed button also stops spinning). In
 /// their saved language when the store can still say, else in their Telegram language.

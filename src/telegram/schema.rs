@@ -183,27 +183,12 @@ async fn unknown_command(
     if addressed_elsewhere {
         return Ok(());
     }
-    note_in_private(&bot, &app, &caller, &msg, "unknown-command").await
+    reply::note_in_private(&bot, &app, &caller, msg.chat.id, "unknown-command").await
 }
 
 /// Says why nothing happened.
 async fn edited_command(bot: Bot, app: Arc<App>, caller: Caller, msg: Message) -> HandlerResult {
-    note_in_private(&bot, &app, &caller, &msg, "edited-command").await
-}
-
-/// A short note in a private chat; in groups the bot stays quiet, the message may not even
-/// be meant for it.
-async fn note_in_private(
-    bot: &Bot,
-    app: &App,
-    caller: &Caller,
-    msg: &Message,
-    key: &str,
-) -> HandlerResult {
-    if !caller.private {
-        return Ok(());
-    }
-    reply::say(bot, app, caller, msg.chat.id, caller.lang.t(key)).await
+    reply::note_in_private(&bot, &app, &caller, msg.chat.id, "edited-command").await
 }
 
 #[allow(clippy::too_many_arguments)]
