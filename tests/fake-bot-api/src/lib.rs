@@ -15,6 +15,7 @@
 //!   `retry_after`), and 5xx answers for the next N calls of a method.
 //! * In *strict* mode (the default) the server also rejects what Telegram rejects: empty or
 //!   too long texts, malformed `parse_mode=HTML`, bad `callback_data`, edits that change
+//!   nothing, edits/deletes of unknown messages, unknown or already answered callback queries.
 //!
 //! One module per concern: `server` (HTTP routing and the handle), `wire` (request decoding),
 //! `state` (the shared state and the method dispatch), `updates` (the `getUpdates` queue and

@@ -114,8 +114,6 @@ impl FakeBotApi {
         self.inner.lock().strict = strict;
     }
 
-    // -- waiting --------------------------------------------------------------------------
-
     pub(crate) async fn wait_until<T>(
         &self,
         timeout: Duration,

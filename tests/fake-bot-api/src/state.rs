@@ -94,8 +94,6 @@ impl ServerState {
         m
     }
 
-    // -- dispatch -------------------------------------------------------------------------
-
     pub(crate) fn execute(
         &mut self,
         method: &'static str,
