@@ -15,8 +15,6 @@
 mod asn;
 #[path = "../tests/common/bot_process.rs"]
 mod bot_process;
-#[path = "../tests/common/fake_bot_api.rs"]
-mod fake_bot_api;
 
 use std::time::{Duration, Instant};
 

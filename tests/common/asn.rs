@@ -1,15 +1,13 @@
 //! A regency's staff for broadcast tests and benchmarks: registered ASN, and the HR officer
 //! sending them a broadcast through the chat.
-#![allow(dead_code)]
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+use fake_bot_api::{FakeBotApi, TestUser};
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::store::{Store, users};
-
-use super::fake_bot_api::{FakeBotApi, TestUser};
 
 /// Registers the ids in `unit`, straight in the store: Telegram isn't needed for that.
 pub fn register(store: &Store, ids: Range<i64>, unit: &str) -> Vec<i64> {

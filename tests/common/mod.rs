@@ -1,9 +1,13 @@
 //! One helper that starts the real bot against a fake Telegram Bot API on 127.0.0.1.
+// Every test binary includes this module and uses a different part of it.
 #![allow(dead_code)]
 
 pub mod asn;
 pub mod bot_process;
-pub mod fake_bot_api;
+
+// The fake Bot API is its own crate (tests/fake-bot-api), compiled once for every test
+// binary; re-exported so tests name it `common::fake_bot_api`.
+pub use fake_bot_api;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,9 +1,6 @@
 //! Self-test of the fake Telegram Bot API: the real teloxide client against it proves the
 //! wire format (requests parse, responses deserialise into teloxide's types).
 
-#[path = "common/fake_bot_api.rs"]
-mod fake_bot_api;
-
 use std::time::{Duration, Instant};
 
 use fake_bot_api::{BOT_ID, BOT_USERNAME, FakeBotApi, SentKind, TestUser};
