@@ -126,9 +126,11 @@ where
             _ => backoff,
         };
         backoff = (backoff * 2).min(MAX_BACKOFF);
-        // teloxide strips the token from the URLs inside its errors.
+        // teloxide strips the token from the URLs inside its errors; the causes say what
+        // failed (DNS, refused, TLS), which the top error alone doesn't.
         tracing::warn!(
-            "cannot reach Telegram ({method}, attempt {attempt}): {error}; retrying in {}s",
+            "cannot reach Telegram ({method}, attempt {attempt}): {}; retrying in {}s",
+            with_causes(&error),
             wait.as_secs()
         );
         tokio::select! {
@@ -136,6 +138,21 @@ where
             () = &mut *stop => return Outcome::Stopped,
         }
     }
+}
+
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        // Some errors already print their cause; don't say it twice.
+        let line = c.to_string();
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// Resolves on the first SIGINT or SIGTERM (what `docker stop` and systemd send).
