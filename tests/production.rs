@@ -475,6 +475,9 @@ async fn in_webhook_mode_only_updates_with_the_secret_are_handled() {
     let text = log(bot.dir.path());
     assert_eq!(code.and_then(|c| c.code()), Some(0), "{text}");
     assert_no_panic(&text);
+    // A clean stop takes the webhook down; Telegram keeps updates until the next start.
+    assert!(bot.front.webhooks().current.is_none());
+    assert_eq!(bot.front.webhooks().deleted.len(), 1);
 }
 
 #[tokio::test]
