@@ -15,7 +15,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Run the bot with long polling (the default when no subcommand is given).
+    /// Run the bot: long polling, or webhook mode when WEBHOOK_URL is set (the default
+    /// when no subcommand is given).
     Run,
     /// Answer a neutrality question as the bot would (no token, no network).
     Ask {
@@ -43,6 +44,12 @@ pub enum Cmd {
         /// Only this work unit (its code from UNITS_FILE).
         #[arg(long)]
         unit: Option<String>,
+    },
+    /// Copy the database while the bot runs (SQLite online backup; the copy is mode 0600).
+    Backup {
+        /// Where to write the copy (replaced if it exists).
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -43,7 +44,25 @@ pub struct Config {
     pub reminder_time: chrono::NaiveTime,
     pub quiet_days: u32,
     pub broadcast_rate: u32,
+    /// Set: Telegram pushes updates to this bot's HTTPS listener. Unset: long polling.
+    pub webhook: Option<Webhook>,
 }
+
+/// Webhook mode: where Telegram sends updates and how the bot proves they came from it.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The public HTTPS URL given to Telegram; the listener serves its path.
+    pub url: url::Url,
+    pub listen: SocketAddr,
+    /// Telegram echoes it in `X-Telegram-Bot-Api-Secret-Token`; anything else is refused.
+    pub secret: Secret,
+}
+
+/// Placeholder election for a fresh install: the next general election (Pemilu) is due in
+/// 2029, and KPU has not fixed its voting day yet. Operators set their own in `.env`.
+pub const DEFAULT_ELECTION_NAME: &str = "Pemilu 2029";
+pub const DEFAULT_ELECTION_DATE: (i32, u32, u32) = (2029, 2, 14);
+pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 
 /// A configuration problem, worded for the operator: which variable, what was expected.
 #[derive(Debug, thiserror::Error)]
@@ -61,15 +80,27 @@ fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
-    /// Loads `.env` (if present) and then reads the process environment.
+    /// Reads the process environment, falling back to `.env` (if present) for what it
+    /// doesn't set, as dotenvy does.
     pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_dotenv(dotenvy::dotenv_iter(), |k| std::env::var(k).ok())
+    }
+
+    /// As [`Config::from_env`] with the file and the environment given, so a test can read
+    /// the shipped `.env.example` exactly as the binary reads `.env`.
+    pub fn from_dotenv<R: std::io::Read>(
+        file: dotenvy::Result<dotenvy::Iter<R>>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         // A missing .env is normal in production; a malformed one is the operator's to fix.
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
+        let from_file: std::collections::HashMap<String, String> = match file {
+            Ok(iter) => iter
+                .collect::<Result<_, _>>()
+                .map_err(|e| err(".env", format!("cannot be read: {e}")))?,
+            Err(e) if e.not_found() => Default::default(),
             Err(e) => return Err(err(".env", format!("cannot be read: {e}"))),
-        }
-        Self::from_lookup(|k| std::env::var(k).ok())
+        };
+        Self::from_lookup(|k| env(k).or_else(|| from_file.get(k).cloned()))
     }
 
     /// Parses from any key lookup, so tests don't touch the process environment.
@@ -98,7 +129,10 @@ impl Config {
                     format!("expected a date YYYY-MM-DD, got '{d}'"),
                 )
             })?,
-            None => NaiveDate::from_ymd_opt(2020, 12, 9).expect("valid default date"),
+            None => {
+                let (y, m, d) = DEFAULT_ELECTION_DATE;
+                NaiveDate::from_ymd_opt(y, m, d).expect("valid default date")
+            }
         };
         let timezone = match get("TIMEZONE") {
             Some(t) => t.parse::<Tz>().map_err(|_| {
@@ -165,7 +199,7 @@ impl Config {
                 .into(),
             admin_ids: parse_ids("ADMIN_IDS", get("ADMIN_IDS"))?,
             hr_ids: parse_ids("HR_IDS", get("HR_IDS"))?,
-            election_name: get("ELECTION_NAME").unwrap_or_else(|| "Pilkada Serentak 2020".into()),
+            election_name: get("ELECTION_NAME").unwrap_or_else(|| DEFAULT_ELECTION_NAME.into()),
             election_date,
             timezone,
             default_locale,
@@ -176,6 +210,7 @@ impl Config {
             reminder_time,
             quiet_days,
             broadcast_rate,
+            webhook: parse_webhook(&get)?,
         })
     }
 
@@ -188,6 +223,53 @@ impl Config {
             )
         })
     }
+}
+
+fn parse_webhook(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Webhook>, ConfigError> {
+    let Some(raw) = get("WEBHOOK_URL") else {
+        return Ok(None);
+    };
+    let url = url::Url::parse(&raw)
+        .ok()
+        .filter(|u| u.scheme() == "https" && u.host_str().is_some())
+        .ok_or_else(|| {
+            err(
+                "WEBHOOK_URL",
+                "expected the public https:// URL Telegram should call, e.g. https://bot.example.go.id/telegram",
+            )
+        })?;
+    if url.path() == "/healthz" {
+        return Err(err(
+            "WEBHOOK_URL",
+            "the path /healthz is the health check; choose another path for updates",
+        ));
+    }
+    let listen_raw = get("WEBHOOK_LISTEN").unwrap_or_else(|| DEFAULT_WEBHOOK_LISTEN.into());
+    let listen = listen_raw.parse::<SocketAddr>().map_err(|_| {
+        err(
+            "WEBHOOK_LISTEN",
+            format!("expected address:port such as 0.0.0.0:8443, got '{listen_raw}'"),
+        )
+    })?;
+    // Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -; checking here keeps a bad
+    // value from reaching teloxide, which would panic on it.
+    let secret = get("WEBHOOK_SECRET")
+        .filter(|s| {
+            (1..=256).contains(&s.len())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+        .ok_or_else(|| {
+            err(
+                "WEBHOOK_SECRET",
+                "is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)",
+            )
+        })?;
+    Ok(Some(Webhook {
+        url,
+        listen,
+        secret: Secret(secret),
+    }))
 }
 
 fn parse_list<T: std::str::FromStr>(s: &str) -> Result<Vec<T>, String> {
@@ -229,11 +311,12 @@ mod tests {
     fn defaults_apply_when_nothing_is_set() {
         let c = parse(&[]).unwrap();
         assert_eq!(c.database_path, PathBuf::from("netralitas.db"));
-        assert_eq!(c.election_name, "Pilkada Serentak 2020");
+        assert_eq!(c.election_name, "Pemilu 2029");
         assert_eq!(
             c.election_date,
-            NaiveDate::from_ymd_opt(2020, 12, 9).unwrap()
+            NaiveDate::from_ymd_opt(2029, 2, 14).unwrap()
         );
+        assert!(c.webhook.is_none());
         assert_eq!(c.timezone, chrono_tz::Asia::Jakarta);
         assert_eq!(c.default_locale, Lang::Id);
         assert_eq!(c.reminder_days, vec![30, 14, 7, 3, 1]);
@@ -269,10 +352,73 @@ mod tests {
             ("BROADCAST_RATE", "100"),
             ("REMINDER_TIME", "8am"),
             ("TELOXIDE_API_URL", "localhost:8081"),
+            ("WEBHOOK_URL", "http://bot.example.go.id/tg"),
+            ("WEBHOOK_URL", "https://bot.example.go.id/healthz"),
         ] {
             let e = parse(&[(var, val)]).unwrap_err();
             assert_eq!(e.var, var);
         }
+    }
+
+    #[test]
+    fn webhook_mode_needs_a_valid_secret_and_listens_on_8443_by_default() {
+        let url = ("WEBHOOK_URL", "https://bot.example.go.id/tg/hook");
+        let c = parse(&[url, ("WEBHOOK_SECRET", "s3cret_-X")]).unwrap();
+        let w = c.webhook.expect("webhook mode");
+        assert_eq!(w.url.path(), "/tg/hook");
+        assert_eq!(w.listen, "0.0.0.0:8443".parse().unwrap());
+        assert_eq!(w.secret.expose(), "s3cret_-X");
+        for bad in [None, Some("has space"), Some("semi;colon")] {
+            let mut pairs = vec![url];
+            pairs.extend(bad.map(|b| ("WEBHOOK_SECRET", b)));
+            assert_eq!(parse(&pairs).unwrap_err().var, "WEBHOOK_SECRET", "{bad:?}");
+        }
+        let e = parse(&[url, ("WEBHOOK_SECRET", "x"), ("WEBHOOK_LISTEN", "8443")]).unwrap_err();
+        assert_eq!(e.var, "WEBHOOK_LISTEN");
+        let c = parse(&[
+            url,
+            ("WEBHOOK_SECRET", "x"),
+            ("WEBHOOK_LISTEN", "127.0.0.1:9000"),
+        ])
+        .unwrap();
+        assert_eq!(c.webhook.unwrap().listen, "127.0.0.1:9000".parse().unwrap());
+    }
+
+    #[test]
+    fn the_shipped_env_example_parses_as_the_binary_reads_it() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/.env.example");
+        let c = Config::from_dotenv(dotenvy::from_path_iter(path), |_| None).unwrap();
+        assert!(c.token.is_none());
+        assert!(c.api_url.is_none());
+        assert_eq!(c.database_path, PathBuf::from("netralitas.db"));
+        assert_eq!(c.election_name, DEFAULT_ELECTION_NAME);
+        assert_eq!(
+            c.election_date,
+            NaiveDate::from_ymd_opt(2029, 2, 14).unwrap()
+        );
+        assert_eq!(c.timezone, chrono_tz::Asia::Jakarta);
+        assert_eq!(c.helpdesk_contact, "BKPSDM");
+        assert_eq!(c.reminder_days, vec![30, 14, 7, 3, 1]);
+        assert_eq!(c.quiet_days, 3);
+        assert_eq!(c.broadcast_rate, 25);
+        assert!(c.webhook.is_none(), "polling is the default");
+        // The environment wins over the file, as with dotenvy, and a token is all a first run adds.
+        let c = Config::from_dotenv(dotenvy::from_path_iter(path), |k| {
+            (k == "TELOXIDE_TOKEN").then(|| "123:abc".to_owned())
+        })
+        .unwrap();
+        assert_eq!(c.require_token().unwrap().expose(), "123:abc");
+    }
+
+    #[test]
+    fn a_malformed_env_file_is_reported_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "ELECTION_NAME=Pilkada Serentak 2020\n").unwrap();
+        let e = Config::from_dotenv(dotenvy::from_path_iter(&path), |_| None).unwrap_err();
+        assert_eq!(e.var, ".env");
+        let missing = dir.path().join("absent.env");
+        assert!(Config::from_dotenv(dotenvy::from_path_iter(missing), |_| None).is_ok());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use clap::Parser;
 use netralitas_bot::cli::{Cli, Cmd, KbAction};
 use netralitas_bot::config::Config;
 use netralitas_bot::knowledge::{self, AskInput, ElectionFacts};
-use netralitas_bot::startup;
+use netralitas_bot::{launch, startup};
 
 fn main() -> ExitCode {
     // Before the logger, so RUST_LOG from .env applies; Config reads .env again harmlessly.
@@ -33,11 +33,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command.unwrap_or(Cmd::Run) {
-            Cmd::Run => {
-                let running = startup::start(config, startup::POLL_TIMEOUT).await?;
-                running.wait().await;
-                Ok::<_, anyhow::Error>(ExitCode::SUCCESS)
-            }
+            Cmd::Run => launch::run(config).await,
             Cmd::Ask {
                 json,
                 lang,
@@ -86,6 +82,16 @@ fn main() -> ExitCode {
                     unit.as_deref(),
                 )?;
                 eprintln!("{rows} rows written to {}", out.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            Cmd::Backup { out } => {
+                let r = netralitas_bot::store::backup::backup(&config.database_path, &out)?;
+                eprintln!(
+                    "backup written to {} ({} bytes, {} pledges, integrity ok)",
+                    out.display(),
+                    r.bytes,
+                    r.pledges
+                );
                 Ok(ExitCode::SUCCESS)
             }
         }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use teloxide::dispatching::ShutdownToken;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::update_listeners::Polling;
+use teloxide::update_listeners::{Polling, UpdateListener};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
@@ -70,7 +70,7 @@ pub fn bot(config: &Config) -> anyhow::Result<Bot> {
 pub struct Running {
     pub app: Arc<App>,
     shutdown: ShutdownToken,
-    dispatcher: JoinHandle<()>,
+    dispatcher: JoinHandle<Result<(), teloxide::RequestError>>,
     workers: Workers,
 }
 
@@ -110,6 +110,50 @@ impl Running {
         let _ = self.dispatcher.await;
         self.workers.stop().await;
     }
+
+    /// Runs until `stop` resolves, then stops everything; or until the dispatcher ends on its
+    /// own, which is an error when Telegram made it end.
+    pub async fn run_until(
+        mut self,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        let ended = tokio::select! {
+            () = stop => None,
+            ended = &mut self.dispatcher => Some(ended),
+        };
+        let Some(ended) = ended else {
+            self.stop().await;
+            return Ok(());
+        };
+        self.workers.stop().await;
+        match ended {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(anyhow::anyhow!("the dispatcher could not start: {e}")),
+            Err(e) => Err(anyhow::anyhow!("the dispatcher failed: {e}")),
+        }
+    }
+}
+
+/// Runs the dispatcher on `listener`; a failed first getMe ends it with an error rather than
+/// teloxide's panic.
+async fn dispatch<L>(
+    mut dispatcher: Dispatcher<
+        Bot,
+        crate::telegram::HandlerError,
+        teloxide::dispatching::DefaultKey,
+    >,
+    listener: L,
+) -> Result<(), teloxide::RequestError>
+where
+    L: UpdateListener + Send,
+    L::Err: std::fmt::Debug,
+{
+    dispatcher
+        .try_dispatch_with_listener(
+            listener,
+            LoggingErrorHandler::with_custom_text("receiving updates from Telegram failed"),
+        )
+        .await
 }
 
 pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
@@ -139,7 +183,7 @@ pub async fn start_with_clock(
     let wakeup = Wakeup::new();
     let workers = Workers::spawn(bot.clone(), app.clone(), clock, wakeup.clone());
 
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
+    let dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
             SqliteDialogues::new(app.store.clone()),
@@ -153,15 +197,16 @@ pub async fn start_with_clock(
         .enable_ctrlc_handler()
         .build();
     let shutdown = dispatcher.shutdown_token();
-    let listener = Polling::builder(bot).timeout(poll_timeout).build();
-    let dispatcher = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("polling Telegram failed"),
-            )
-            .await;
-    });
+    let dispatcher = match &app.config.webhook {
+        None => {
+            let listener = Polling::builder(bot).timeout(poll_timeout).build();
+            tokio::spawn(dispatch(dispatcher, listener))
+        }
+        Some(hook) => {
+            let listener = crate::webhook::listen(bot, hook, app.store.clone()).await?;
+            tokio::spawn(dispatch(dispatcher, listener))
+        }
+    };
     tracing::info!("bot started");
     Ok(Running {
         app,

@@ -403,6 +403,7 @@ fn the_operator_cli_prints_stats_and_writes_an_audited_export() {
             .env_remove("TELOXIDE_TOKEN")
             .env("DATABASE_PATH", &db)
             .env("DEFAULT_LOCALE", "en")
+            .env("ELECTION_NAME", ELECTION)
             .output()
             .expect("the binary runs")
     };

@@ -39,6 +39,8 @@ impl ClockApp {
             ("ADMIN_IDS", OWNER_ID.to_string()),
             ("HR_IDS", HR_ID.to_string()),
             ("BROADCAST_RATE", "30".to_owned()),
+            ("ELECTION_NAME", ELECTION.to_owned()),
+            ("ELECTION_DATE", "2020-12-09".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -89,7 +89,7 @@ mod tests {
         assert!(
             stats(&config, &store, &units)
                 .unwrap()
-                .contains("Pilkada Serentak 2020")
+                .contains(crate::config::DEFAULT_ELECTION_NAME)
         );
     }
 }

@@ -2,6 +2,7 @@
 //! through [`Store::run`], so no connection is ever held across an `.await`.
 
 pub mod audit;
+pub mod backup;
 pub mod broadcasts;
 pub mod dialogues;
 mod migrations;

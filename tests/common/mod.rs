@@ -52,6 +52,9 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
         ("DATABASE_PATH", db_path.display().to_string()),
         ("ADMIN_IDS", OWNER_ID.to_string()),
         ("HR_IDS", HR_ID.to_string()),
+        // The suite's scenarios are written around this election, not the shipped default.
+        ("ELECTION_NAME", "Pilkada Serentak 2020".to_owned()),
+        ("ELECTION_DATE", "2020-12-09".to_owned()),
         (
             "HELPDESK_CONTACT",
             "BKPSDM Kab. Contoh (0812-0000-0000)".to_owned(),
