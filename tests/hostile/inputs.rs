@@ -13,6 +13,8 @@ use netralitas_bot::delivery::message::{Audience, BroadcastText, parse_schedule}
 use netralitas_bot::domain::{Employment, FullName, Nip, PledgeText, Role, UnitCode, Units};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Matcher, RuleId, Topic};
+use netralitas_bot::reports::export::{self, BOM, ExportSpec};
+use netralitas_bot::store::{Store, StoreError, users};
 use netralitas_bot::telegram::callback::CallbackData;
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
 use netralitas_bot::telegram::roles::parse_target;
@@ -279,12 +281,23 @@ pub const PARSER_NAMES: &[&str] = &[
     "Matcher::classify / top / explain",
 ];
 
+/// Where the pledge file is written for each input: memory when the system offers it, so a
+/// million loads measure the loader and not the disk.
+fn scratch_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let in_memory = shm
+        .is_dir()
+        .then(|| tempfile::tempdir_in(shm).ok())
+        .flatten();
+    in_memory.unwrap_or_else(|| tempfile::tempdir().expect("temp dir"))
+}
+
 impl Parsers {
     pub fn new() -> Parsers {
         Parsers {
             matcher: Matcher::new(),
             units: Units::sample(),
-            dir: tempfile::tempdir().expect("temp dir"),
+            dir: scratch_dir(),
         }
     }
 
@@ -480,4 +493,75 @@ pub fn check_matcher(matcher: &Matcher, input: &str) {
     // stays small whatever was pasted.
     let explained = matcher.explain(input);
     assert!(explained.len() <= 64 * 1024, "{} bytes", explained.len());
+}
+
+/// Registers each accepted name and exports the CSV; returns (accepted names, name column).
+pub fn export_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
+    let store = Store::open_in_memory().unwrap();
+    let unit = UnitCode::parse("dinkes").unwrap();
+    let names: Vec<FullName> = raw.iter().filter_map(|r| FullName::parse(r).ok()).collect();
+    store
+        .with(|c| {
+            for (i, name) in names.iter().enumerate() {
+                let id = i as i64 + 1;
+                users::touch(c, id, "tg", None, Lang::Id)?;
+                users::register(c, id, Employment::NonAsn, name, None, &unit)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let units = Units::parse_csv("code,name\ndinkes,Dinas Kesehatan\n").unwrap();
+    let spec = ExportSpec {
+        election: "Pilkada",
+        unit: None,
+        units: &units,
+        tz: chrono_tz::Asia::Jakarta,
+        lang: Lang::Id,
+    };
+    let (bytes, rows) = store
+        .with(|c| {
+            export::to_bytes(c, spec, &mut |_| {}).map_err(|e| StoreError::Malformed(e.to_string()))
+        })
+        .unwrap();
+    assert_eq!(rows, names.len());
+    let body = bytes
+        .strip_prefix(BOM)
+        .expect("the export starts with a BOM");
+    let mut reader = csv::ReaderBuilder::new().from_reader(body);
+    let column = reader
+        .records()
+        .map(|r| r.expect("the export is valid CSV")[0].to_owned())
+        .collect();
+    (
+        names.iter().map(|n| n.as_str().to_owned()).collect(),
+        column,
+    )
+}
+
+/// A spreadsheet runs a cell starting with one of these as a formula.
+pub const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
+
+/// Exports `raw` names and checks the CSV reads back to exactly the accepted names, with
+/// formula-like names kept as text (a leading apostrophe) and no cell a spreadsheet would run.
+pub fn check_export(raw: &[String]) {
+    let (names, mut column) = export_names(raw);
+    let mut expected: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if n.starts_with(FORMULA_START) {
+                format!("'{n}")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    expected.sort();
+    column.sort();
+    assert_eq!(column, expected);
+    for cell in &column {
+        assert!(
+            !cell.starts_with(FORMULA_START) && !cell.starts_with(['\t', '\r']),
+            "{cell:?}"
+        );
+    }
 }
