@@ -148,7 +148,7 @@ proptest! {
 /// Names as people write them: words of letters from several scripts, one space apart.
 fn plain_name() -> impl Strategy<Value = String> {
     prop::collection::vec(
-        "[A-Za-zÀ-ÿ'.]{0,3}[A-Za-zÀ-ÿا-يꦄ-ꦲ][A-Za-zÀ-ÿ'.]{0,8}",
+        "[A-Za-zÀ-ÿ'.]{0,3}[A-Za-zÀ-ÖØ-öø-ÿا-يꦄ-ꦲ][A-Za-zÀ-ÿ'.]{0,8}",
         1..6,
     )
     .prop_map(|words| words.join(" "))
@@ -512,7 +512,7 @@ fn a_pasted_megabyte_is_classified_quickly() {
         // The normaliser reads only the last 160 words, so the size of a paste costs a scan,
         // not a stemming of every word. Generous for a debug build on a busy machine.
         let took = started.elapsed();
-        assert!(took.as_secs() < 10, "{} bytes took {took:?}", text.len());
+        assert!(took.as_secs() < 30, "{} bytes took {took:?}", text.len());
     }
 }
 
