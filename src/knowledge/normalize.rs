@@ -37,6 +37,8 @@ pub(crate) struct Analysis {
 
 pub(crate) struct Normalizer {
     rewrites: HashMap<&'static str, &'static str>,
+    phrases: HashMap<(&'static str, &'static str), &'static str>,
+    reduplicated: HashMap<&'static str, &'static str>,
     stopwords: HashSet<&'static str>,
     markers: HashSet<&'static str>,
     frames: HashSet<&'static str>,
@@ -58,6 +60,11 @@ impl Normalizer {
         let dictionary = dictionary();
         Normalizer {
             rewrites: lexicon::REWRITES.iter().copied().collect(),
+            reduplicated: lexicon::REDUPLICATED.iter().copied().collect(),
+            phrases: lexicon::PHRASES
+                .iter()
+                .map(|&(a, b, r)| ((a, b), r))
+                .collect(),
             stopwords: lexicon::STOPWORDS.iter().copied().collect(),
             markers: lexicon::QUESTION_MARKERS.iter().copied().collect(),
             frames: lexicon::PERMISSION_FRAMES.iter().copied().collect(),
@@ -112,7 +119,18 @@ impl Normalizer {
         let mut words: Vec<String> = Vec::with_capacity(s.words.len());
         let mut focus = None;
         let mut after_frame = false;
+        let mut prev_raw: Option<&str> = None;
         for w in &s.words {
+            // "bagi-bagi" (handing out) is not the preposition "bagi": a reduplicated word may mean
+            // something its single form does not.
+            let redup = prev_raw == Some(w.as_str());
+            prev_raw = Some(w.as_str());
+            if redup {
+                if let Some(r) = self.reduplicated.get(w.as_str()) {
+                    words.extend(r.split(' ').map(str::to_owned));
+                }
+                continue;
+            }
             let listed =
                 self.rewrites.contains_key(w.as_str()) || self.stopwords.contains(w.as_str());
             let fixed = if listed { None } else { fix(w) };
@@ -130,6 +148,17 @@ impl Normalizer {
                 }
                 // Reduplication ("kata-kata") and stutters count once.
                 if words.last().is_some_and(|l| l == p) {
+                    continue;
+                }
+                if let Some(r) = words
+                    .last()
+                    .and_then(|l| self.phrases.get(&(l.as_str(), p)).copied())
+                {
+                    words.pop();
+                    if focus == Some(words.len()) && r.is_empty() {
+                        focus = None;
+                    }
+                    words.extend(r.split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
                     continue;
                 }
                 // The subject ("bolehkah ASN ...") is not the action, nor is a light verb.
@@ -316,13 +345,22 @@ fn split(text: &str) -> Vec<RawSentence> {
 }
 
 fn flush_word(word: &mut String, chars: &mut usize, words: &mut Vec<String>) {
-    // Chat shorthand for reduplication: "bapak2", "bagi2" mean "bapak-bapak", "bagi-bagi".
+    // Chat shorthand for reduplication: "bapak2", "bagi2" mean "bapak-bapak", "bagi-bagi", and
+    // "ikut2an" is "ikut-ikutan". The word is written twice, as "bagi-bagi" splits.
     if word.len() > 2
-        && word.ends_with('2')
-        && word[..word.len() - 1].ends_with(|c: char| c.is_alphabetic())
+        && word.is_ascii()
+        && let Some(i) = word.find('2').filter(|&i| {
+            i >= 2
+                && word[..i].chars().all(|c| c.is_ascii_alphabetic())
+                && word[i + 1..].chars().all(|c| c.is_ascii_alphabetic())
+        })
     {
-        word.pop();
-        *chars -= 1;
+        let (base, suffix) = (word[..i].to_owned(), word[i + 1..].to_owned());
+        *chars = 0;
+        word.clear();
+        words.push(base.clone());
+        words.push(base + &suffix);
+        return;
     }
     // Single letters are noise ("e" of "e-ktp", initials) except the ones the lexicon rewrites
     // and the H of "hari H", election day.
