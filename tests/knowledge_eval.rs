@@ -181,6 +181,20 @@ fn the_matcher_meets_its_figures_on_every_set() {
         assert!(!qs.is_empty(), "set {} is empty", set.name);
         rows.push((set, evaluate(&matcher, set.name, &qs)));
     }
+    // One more set from a file, without changing this test: `EVAL_EXTRA=path.jsonl`.
+    let extra = std::env::var("EVAL_EXTRA").ok().map(|path| {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let set: &'static Set = Box::leak(Box::new(Set {
+            name: "extra",
+            source: Source::Text(Box::leak(text.into_boxed_str())),
+            all_rules_right: false,
+        }));
+        set
+    });
+    if let Some(set) = extra {
+        let qs = questions(set).unwrap_or_default();
+        rows.push((set, evaluate(&matcher, set.name, &qs)));
+    }
     println!(
         "{:<8} {:>5} {:>8} {:>8} {:>9} {:>8} {:>11}",
         "set", "n", "verdict", "rule", "declined", "top-3", "off-topic!"
