@@ -143,13 +143,10 @@ impl Normalizer {
                 None => vec![w.as_str()],
             };
             for p in parts {
-                if p.is_empty() || self.stopwords.contains(p) {
+                if p.is_empty() {
                     continue;
                 }
-                // Reduplication ("kata-kata") and stutters count once.
-                if words.last().is_some_and(|l| l == p) {
-                    continue;
-                }
+                // Before the stopwords: "sih" of "masa sih" is one.
                 if let Some(r) = words
                     .last()
                     .and_then(|l| self.phrases.get(&(l.as_str(), p)).copied())
@@ -159,6 +156,13 @@ impl Normalizer {
                         focus = None;
                     }
                     words.extend(r.split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
+                    continue;
+                }
+                if self.stopwords.contains(p) {
+                    continue;
+                }
+                // Reduplication ("kata-kata") and stutters count once.
+                if words.last().is_some_and(|l| l == p) {
                     continue;
                 }
                 // The subject ("bolehkah ASN ...") is not the action, nor is a light verb.
@@ -432,6 +436,37 @@ mod tests {
         assert_eq!(
             words("komen utk cabup emg tdk boleh?"),
             ["komentar", "calon", "bupati"]
+        );
+    }
+
+    #[test]
+    fn regional_function_words_fall_away_around_the_content_words() {
+        assert_eq!(
+            words("sa PNS, sa boleh pake baju partai ka tra?"),
+            ["asn", "pakai", "baju", "partai"]
+        );
+        assert_eq!(words("abdi meunang teu milu nyoblos?"), ["coblos"]);
+        assert_eq!(
+            words("ambo buliah ikuik pemilu indak?"),
+            ["coblos", "pemilu"]
+        );
+        assert_eq!(words("ulun kawa kah ikut kampanye?"), ["ikut", "kampanye"]);
+    }
+
+    #[test]
+    fn phrases_and_reduplication_keep_their_meaning() {
+        // Taking part in the election as a voter, not as a candidate.
+        assert_eq!(
+            words("masa sih ASN gak boleh ikut pemilu?"),
+            ["asn", "coblos", "pemilu"]
+        );
+        // "bagi-bagi" hands out; "bagi" alone is a preposition.
+        assert_eq!(words("bagi-bagi amplop"), ["membagi", "amplop"]);
+        assert_eq!(words("bagi2 amplop"), ["membagi", "amplop"]);
+        assert_eq!(words("ikut2an kampanye"), ["ikut", "kampanye"]);
+        assert_eq!(
+            words("cagub/cawagub"),
+            ["calon", "gubernur", "calon", "wakil", "gubernur"]
         );
     }
 
