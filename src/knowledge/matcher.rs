@@ -39,6 +39,10 @@ const NO_ELECTION_TERM: f32 = 1.0;
 const FOCUS_WEIGHT: f32 = 1.5;
 /// Word pairs ("tim sukses", "like post") are evidence on top of their words, but weaker alone.
 const BIGRAM_WEIGHT: f32 = 0.6;
+/// Character 4-grams of a word (with its edges) are weak evidence of their own: they meet a form no
+/// example spells ("mamiliah", "nyoblosnya", "ngelike") through the pieces it shares with one.
+const NGRAM_WEIGHT: f32 = 0.25;
+const NGRAM: usize = 4;
 /// Keywords and titles are phrases, not questions: they shape the profile without dominating it.
 const KEYWORD_WEIGHT: f32 = 0.5;
 /// A content word the knowledge base has never seen: the question is partly about something
@@ -150,6 +154,8 @@ pub struct Matcher {
     names: Vec<String>,
     /// Neighbouring stems → feature.
     pairs: HashMap<(u32, u32), u32>,
+    /// Character n-grams of the knowledge base's words → feature.
+    grams: HashMap<String, u32>,
     idf: Vec<f32>,
     typos: TypoIndex,
     /// feature → (example, weight), examples L2-normalised.
@@ -199,6 +205,7 @@ impl Matcher {
             stems: vocabulary.stems,
             names: vocabulary.names,
             pairs: vocabulary.pairs,
+            grams: vocabulary.grams,
             idf: Vec::new(),
             example_postings: vec![Vec::new(); n_features],
             example_class: Vec::new(),
@@ -548,6 +555,11 @@ impl Matcher {
             let sw = sentence_weight(si);
             let mut prev: Option<u32> = None;
             for (wi, w) in s.words.iter().enumerate() {
+                for g in char_ngrams(w) {
+                    if let Some(&gf) = self.grams.get(&g) {
+                        *counts.entry(gf).or_default() += sw * NGRAM_WEIGHT;
+                    }
+                }
                 let Some(f) = self.feature_of(w) else {
                     unknown += sw;
                     prev = None;
@@ -660,6 +672,7 @@ fn training_texts(kb: &Kb, ids: &[RuleId], normalizer: &Normalizer) -> Vec<Train
 /// The features: the stems of the knowledge base's words, then pairs of neighbouring stems.
 struct Vocabulary {
     word_count: HashMap<String, u32>,
+    grams: HashMap<String, u32>,
     word_feature: HashMap<String, u32>,
     stems: HashMap<String, u32>,
     pairs: HashMap<(u32, u32), u32>,
@@ -710,14 +723,39 @@ impl Vocabulary {
                 }
             }
         }
+        let mut grams: HashMap<String, u32> = HashMap::new();
+        let mut all: Vec<&String> = word_count.keys().collect();
+        all.sort();
+        for w in all {
+            for g in char_ngrams(w) {
+                if !grams.contains_key(&g) {
+                    grams.insert(g.clone(), u32::try_from(names.len()).unwrap_or(u32::MAX));
+                    names.push(format!("#{g}"));
+                }
+            }
+        }
         Vocabulary {
             word_count,
+            grams,
             word_feature,
             stems,
             pairs,
             names,
         }
     }
+}
+
+/// The character n-grams of a word with its edges marked ("^cob", "cobl", …, "los$"); none for
+/// words shorter than an n-gram, which are acronyms and function words.
+fn char_ngrams(word: &str) -> Vec<String> {
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    if chars.len() < NGRAM + 2 {
+        return Vec::new();
+    }
+    chars.windows(NGRAM).map(|w| w.iter().collect()).collect()
 }
 
 /// Dot product of two vectors sorted by term.
