@@ -22,6 +22,8 @@ struct Set {
     source: Source,
     /// The development set must stay perfect: the knowledge base is written against it.
     all_rules_right: bool,
+    /// Share of off-topic look-alikes declined; the hard set has always declined all but a few.
+    min_declined: f64,
 }
 
 const SETS: &[Set] = &[
@@ -38,6 +40,7 @@ const SETS: &[Set] = &[
             ),
         ]),
         all_rules_right: true,
+        min_declined: MIN_DECLINED,
     },
     Set {
         name: "hard",
@@ -45,6 +48,7 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-hard.jsonl"
         )),
         all_rules_right: false,
+        min_declined: 95.0,
     },
     Set {
         name: "tuning",
@@ -52,6 +56,7 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-tuning.jsonl"
         )),
         all_rules_right: false,
+        min_declined: MIN_DECLINED,
     },
 ];
 
@@ -188,6 +193,7 @@ fn the_matcher_meets_its_figures_on_every_set() {
             name: "extra",
             source: Source::Text(Box::leak(text.into_boxed_str())),
             all_rules_right: false,
+            min_declined: MIN_DECLINED,
         }));
         set
     });
@@ -225,9 +231,10 @@ fn the_matcher_meets_its_figures_on_every_set() {
                 c.n
             ));
         }
-        if declined < MIN_DECLINED {
+        if declined < set.min_declined {
             failures.push(format!(
-                "{name}: off-topic declined {declined:.1}% < {MIN_DECLINED}%"
+                "{name}: off-topic declined {declined:.1}% < {}%",
+                set.min_declined
             ));
         }
         if top3 < MIN_TOP3 {

@@ -1,8 +1,10 @@
 //! Question → rule. Both languages of the knowledge base are pooled, so a code-mixed question
-//! meets the examples of either language. A question becomes a tf·idf vector of stems and stem
-//! pairs; its score for a rule blends a softmax classifier trained on the examples at start-up
-//! with cosine similarity to the nearest example and to the rule's profile (examples, keywords
-//! and title together). The out-of-scope examples compete as a class of their own.
+//! meets the examples of either language. A question becomes a tf·idf vector of stems, stem pairs
+//! and (weakly) character 4-grams; its score for a rule blends a softmax classifier trained on the
+//! examples at start-up with cosine similarity to the nearest example and to the rule's profile
+//! (examples, keywords and title together). The out-of-scope examples compete as a class of their
+//! own. The result is a decision (answer, unsure, off-topic) with the three closest rules, and
+//! examples taught in the deployment take precedence for the questions they match.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
