@@ -30,12 +30,29 @@ impl AskInput {
 
 #[derive(Serialize)]
 struct JsonLine<'a> {
+    /// Null unless the bot answers outright.
     rule: Option<&'a str>,
     verdict: &'a str,
     score: f64,
+    /// "answer", "unsure" (in scope, offer the candidates) or "off_topic".
+    decision: &'static str,
+    /// The closest rules, best first.
+    candidates: Vec<JsonCandidate>,
 }
 
-/// Answers the question(s): with `json`, one line `{"rule", "verdict", "score"}` per question in
+#[derive(Serialize)]
+struct JsonCandidate {
+    rule: &'static str,
+    score: f64,
+}
+
+/// Three decimals are plenty for a confidence and keep the lines short.
+fn rounded(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
+}
+
+/// Answers the question(s): with `json`, one line `{"rule", "verdict", "score", "decision",
+/// "candidates"}` per question in
 /// input order; otherwise the plain answer in `lang` (default: the question's language).
 pub fn ask(
     input: AskInput,
@@ -89,8 +106,16 @@ fn write_json(out: &mut impl Write, m: &Match) -> io::Result<()> {
     let line = JsonLine {
         rule: m.rule.map(|r| r.as_str()),
         verdict: m.verdict.map_or("unknown", |v| v.as_str()),
-        // Three decimals are plenty for a confidence and keep the lines short.
-        score: (f64::from(m.score) * 1000.0).round() / 1000.0,
+        score: rounded(m.score),
+        decision: m.decision.as_str(),
+        candidates: m
+            .candidates
+            .iter()
+            .map(|c| JsonCandidate {
+                rule: c.rule.as_str(),
+                score: rounded(c.score),
+            })
+            .collect(),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")
@@ -129,9 +154,18 @@ mod tests {
         assert_eq!(lines.len(), 4, "{text}");
         assert_eq!(lines[0]["rule"], "vote_at_tps");
         assert_eq!(lines[0]["verdict"], "allowed");
+        assert_eq!(lines[0]["decision"], "answer");
+        assert_eq!(lines[0]["candidates"][0]["rule"], "vote_at_tps");
         for l in &lines[1..] {
             assert_eq!(l["rule"], serde_json::Value::Null);
             assert_eq!(l["verdict"], "unknown");
+            assert_eq!(l["decision"], "off_topic");
+        }
+        for l in &lines {
+            assert!(
+                l["candidates"].as_array().is_some_and(|c| c.len() >= 3),
+                "{l}"
+            );
         }
     }
 

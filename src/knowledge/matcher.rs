@@ -1,10 +1,13 @@
 //! Question → rule. Both languages of the knowledge base are pooled, so a code-mixed question
-//! meets the examples of either language. A question becomes a tf·idf vector of stems and stem
-//! pairs; its score for a rule blends a softmax classifier trained on the examples at start-up
-//! with cosine similarity to the nearest example and to the rule's profile (examples, keywords
-//! and title together). The out-of-scope examples compete as a class of their own.
+//! meets the examples of either language. A question becomes a tf·idf vector of stems, stem pairs
+//! and (weakly) character 4-grams; its score for a rule blends a softmax classifier trained on the
+//! examples at start-up with cosine similarity to the nearest example and to the rule's profile
+//! (examples, keywords and title together). The out-of-scope examples compete as a class of their
+//! own. The result is a decision (answer, unsure, off-topic) with the three closest rules, and
+//! examples taught in the deployment take precedence for the questions they match.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
 
 use crate::i18n::Lang;
 
@@ -38,23 +41,85 @@ const NO_ELECTION_TERM: f32 = 1.0;
 const FOCUS_WEIGHT: f32 = 1.5;
 /// Word pairs ("tim sukses", "like post") are evidence on top of their words, but weaker alone.
 const BIGRAM_WEIGHT: f32 = 0.6;
+/// Character 4-grams of a word (with its edges) are weak evidence of their own: they meet a form no
+/// example spells ("mamiliah", "nyoblosnya", "ngelike") through the pieces it shares with one.
+const NGRAM_WEIGHT: f32 = 0.25;
+const NGRAM: usize = 4;
 /// Keywords and titles are phrases, not questions: they shape the profile without dominating it.
 const KEYWORD_WEIGHT: f32 = 0.5;
 /// A content word the knowledge base has never seen: the question is partly about something
 /// else, which lowers every similarity (its share of the idf scale).
 const UNKNOWN_WEIGHT: f32 = 0.5;
 
+/// How many rules a match offers as candidates when the bot is unsure ("Maksud Anda salah satu
+/// ini?" shows two or three of them).
+pub const CANDIDATES: usize = 3;
+/// Without an election word, a question whose best rule scores below this is about something else.
+/// An election word alone keeps a question in scope: declining a neutrality question as off-topic
+/// is the worse mistake, since the unsure path still lets the user pick the rule.
+const OFF_TOPIC_CEILING: f32 = 0.3;
+/// Cosine similarity (over stems, unknown words included) from which a question counts as the same
+/// as, or a close paraphrase of, an example an admin taught: below it the taught example is only
+/// one more hint.
+const TAUGHT_MATCH: f32 = 0.6;
+
 /// Every class with its score, best first (`None` = out of scope), and what else `classify` needs.
 struct Ranking {
     scores: Vec<(Option<usize>, f32)>,
     lang: Lang,
     election_word: bool,
+    /// Words left after normalisation.
+    words: usize,
+    /// The question matched an example taught in this deployment, whose class is on top.
+    taught: bool,
+}
+
+/// What the bot should do with a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Sure enough to answer with this rule outright.
+    Answer(RuleId),
+    /// About elections or neutrality, but no rule is clear enough: offer the candidates.
+    Unsure,
+    /// Clearly about something else (salary, leave, transfers, recipes): the off-topic decline.
+    OffTopic,
+}
+
+impl Decision {
+    /// The name used in `ask --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Answer(_) => "answer",
+            Decision::Unsure => "unsure",
+            Decision::OffTopic => "off_topic",
+        }
+    }
+}
+
+/// A rule the question may be about, with its score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub rule: RuleId,
+    pub score: f32,
+}
+
+/// A question an admin assigned in this deployment: to a rule, or (`target: None`) to off-topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taught {
+    pub text: String,
+    pub target: Option<RuleId>,
+}
+
+/// A taught question as the matcher compares it: stems (known or not) with idf weights.
+struct TaughtExample {
+    terms: Vec<(String, f32)>,
+    class: Option<usize>,
 }
 
 /// The outcome of classifying one question.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Match {
-    /// `None` when the question is out of scope or too unclear to answer.
+    /// `Some` only when the bot answers outright (`decision` is `Decision::Answer`).
     pub rule: Option<RuleId>,
     pub verdict: Option<Verdict>,
     /// Confidence in [0, 1] that the question is about `rule`; when declined, the score of the
@@ -62,6 +127,11 @@ pub struct Match {
     pub score: f32,
     /// The language the question was written in.
     pub lang: Lang,
+    /// Answer, unsure (offer `candidates`) or off-topic.
+    pub decision: Decision,
+    /// The best [`CANDIDATES`] rules with their scores, best first (fewer only when the knowledge
+    /// base has fewer rules).
+    pub candidates: Vec<Candidate>,
 }
 
 /// Which class a training document belongs to.
@@ -86,6 +156,8 @@ pub struct Matcher {
     names: Vec<String>,
     /// Neighbouring stems → feature.
     pairs: HashMap<(u32, u32), u32>,
+    /// Character n-grams of the knowledge base's words → feature.
+    grams: HashMap<String, u32>,
     idf: Vec<f32>,
     typos: TypoIndex,
     /// feature → (example, weight), examples L2-normalised.
@@ -99,6 +171,8 @@ pub struct Matcher {
     /// Features of the words in `lexicon::ELECTION_TERMS`.
     election_terms: HashSet<u32>,
     model: Linear,
+    /// The examples taught in this deployment, replaced as a whole by [`Matcher::set_taught`].
+    taught: RwLock<Arc<Vec<TaughtExample>>>,
 }
 
 impl Default for Matcher {
@@ -133,6 +207,7 @@ impl Matcher {
             stems: vocabulary.stems,
             names: vocabulary.names,
             pairs: vocabulary.pairs,
+            grams: vocabulary.grams,
             idf: Vec::new(),
             example_postings: vec![Vec::new(); n_features],
             example_class: Vec::new(),
@@ -141,6 +216,7 @@ impl Matcher {
             never_declined,
             election_terms: HashSet::new(),
             model: Linear::train(&[], 0, 0),
+            taught: RwLock::new(Arc::new(Vec::new())),
         };
         matcher.election_terms = lexicon::ELECTION_TERMS
             .iter()
@@ -239,13 +315,26 @@ impl Matcher {
         let ranking = self.rank(text);
         let best_rule = ranking.scores.iter().find_map(|&(i, s)| i.map(|i| (i, s)));
         let pick = match ranking.scores.first() {
-            Some(&(Some(i), s)) if s >= THRESHOLD => Some((i, s)),
+            Some(&(Some(i), s)) if s >= THRESHOLD || ranking.taught => Some((i, s)),
+            // Taught as off-topic: nothing overrides the admin.
+            _ if ranking.taught => None,
             // A request to rate candidates is answered (the bot explains it does not rate), never
             // declined as off-topic, even when it is worded like small talk.
             _ => best_rule.filter(|&(i, s)| {
                 Some(i) == self.never_declined && ranking.election_word && s >= NEVER_DECLINED_FLOOR
             }),
         };
+        let candidates: Vec<Candidate> = ranking
+            .scores
+            .iter()
+            .filter_map(|&(i, s)| {
+                i.map(|i| Candidate {
+                    rule: self.ids[i],
+                    score: s.clamp(0.0, 1.0),
+                })
+            })
+            .take(CANDIDATES)
+            .collect();
         match pick {
             Some((i, s)) => {
                 let id = self.ids[i];
@@ -254,15 +343,92 @@ impl Matcher {
                     verdict: Some(self.kb.verdict(id)),
                     score: s.clamp(0.0, 1.0),
                     lang: ranking.lang,
+                    decision: Decision::Answer(id),
+                    candidates,
                 }
             }
-            None => Match {
-                rule: None,
-                verdict: None,
-                score: best_rule.map_or(0.0, |(_, s)| s.clamp(0.0, 1.0)),
-                lang: ranking.lang,
-            },
+            None => {
+                let best = best_rule.map_or(0.0, |(_, s)| s.clamp(0.0, 1.0));
+                let off_topic = if ranking.taught {
+                    // An admin said so for this very question.
+                    true
+                } else {
+                    !ranking.election_word && (best < OFF_TOPIC_CEILING || ranking.words == 0)
+                };
+                Match {
+                    rule: None,
+                    verdict: None,
+                    score: best,
+                    lang: ranking.lang,
+                    decision: if off_topic {
+                        Decision::OffTopic
+                    } else {
+                        Decision::Unsure
+                    },
+                    candidates,
+                }
+            }
         }
+    }
+
+    /// Replaces the examples taught in this deployment; the next [`Matcher::classify`] uses them.
+    /// The same question, or a close paraphrase of it, then gets the taught rule (or the
+    /// off-topic decline).
+    pub fn set_taught(&self, taught: Vec<Taught>) {
+        let examples: Vec<TaughtExample> = taught
+            .iter()
+            .filter_map(|t| {
+                let class = match t.target {
+                    Some(id) => Some(self.ids.iter().position(|&r| r == id)?),
+                    None => None,
+                };
+                let terms = self.taught_terms(&self.analyse_query(&t.text));
+                (!terms.is_empty()).then_some(TaughtExample { terms, class })
+            })
+            .collect();
+        let mut slot = self.taught.write().unwrap_or_else(|e| e.into_inner());
+        *slot = Arc::new(examples);
+    }
+
+    /// The stems of a question with idf weights, L2-normalised and sorted. Words the knowledge base
+    /// never uses count at the highest idf: in a taught question they are what makes it that
+    /// question.
+    fn taught_terms(&self, a: &Analysis) -> Vec<(String, f32)> {
+        let known = |w: &str| self.word_feature.contains_key(w);
+        let mut terms: HashMap<String, f32> = HashMap::new();
+        for w in a.sentences.iter().flat_map(|s| &s.words) {
+            let (key, idf) = match self.feature_of(w) {
+                Some(f) => (
+                    self.names[f as usize].clone(),
+                    self.idf.get(f as usize).copied().unwrap_or(0.0),
+                ),
+                None => (self.normalizer.stem(w, &known), self.max_idf),
+            };
+            if idf > 0.0 {
+                terms.insert(key, idf);
+            }
+        }
+        let mut v: Vec<(String, f32)> = terms.into_iter().collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        v
+    }
+
+    /// The taught class most similar to the question, if it reaches [`TAUGHT_MATCH`].
+    fn taught_match(&self, a: &Analysis) -> Option<(Option<usize>, f32)> {
+        let taught = Arc::clone(&self.taught.read().unwrap_or_else(|e| e.into_inner()));
+        if taught.is_empty() {
+            return None;
+        }
+        let q = self.taught_terms(a);
+        taught
+            .iter()
+            .map(|t| (t.class, sorted_dot(&q, &t.terms)))
+            .filter(|&(_, s)| s >= TAUGHT_MATCH)
+            .max_by(|x, y| x.1.total_cmp(&y.1))
     }
 
     /// The best `n` candidates with their scores (`None` = out of scope), for evaluation output.
@@ -302,17 +468,28 @@ impl Matcher {
         let (counts, unknown) = self.counts(&analysis, &|i| weights[i]);
         let mut q = self.weigh_raw(&counts);
         let election_word = self.has_election_word(&q);
-        if q.is_empty() {
+        let words = analysis.sentences.iter().map(|s| s.words.len()).sum();
+        let taught = self.taught_match(&analysis);
+        if q.is_empty() && taught.is_none() {
+            // Nothing to go on: every class at zero, rules in knowledge-base order, so that the
+            // candidates are still there.
+            let mut scores: Vec<(Option<usize>, f32)> =
+                (0..self.ids.len()).map(|i| (Some(i), 0.0)).collect();
+            scores.push((None, 0.0));
             return Ranking {
-                scores: Vec::new(),
+                scores,
                 lang,
                 election_word,
+                words,
+                taught: false,
             };
         }
         // Unknown words enlarge the norm (so lower every cosine) without matching anything.
         let known_norm2: f32 = q.iter().map(|(_, w)| w * w).sum();
         let unknown_w = unknown * UNKNOWN_WEIGHT * self.max_idf;
-        let norm = (known_norm2 + unknown_w * unknown_w).sqrt();
+        let norm = (known_norm2 + unknown_w * unknown_w)
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
         for (_, w) in &mut q {
             *w /= norm;
         }
@@ -346,11 +523,20 @@ impl Matcher {
         // nearest example alone.
         let oos = MODEL_WEIGHT * p[self.ids.len()] + (1.0 - MODEL_WEIGHT) * out_of_scope;
         ranking.push((None, oos));
+        if let Some((class, sim)) = taught {
+            // A taught question outranks what the knowledge base alone would say.
+            let top = ranking.iter().map(|r| r.1).fold(0.0, f32::max);
+            if let Some(r) = ranking.iter_mut().find(|r| r.0 == class) {
+                r.1 = r.1.max(top + 0.01).max(sim).min(1.0);
+            }
+        }
         ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Ranking {
             scores: ranking,
             lang,
             election_word,
+            words,
+            taught: taught.is_some(),
         }
     }
 
@@ -371,6 +557,11 @@ impl Matcher {
             let sw = sentence_weight(si);
             let mut prev: Option<u32> = None;
             for (wi, w) in s.words.iter().enumerate() {
+                for g in char_ngrams(w) {
+                    if let Some(&gf) = self.grams.get(&g) {
+                        *counts.entry(gf).or_default() += sw * NGRAM_WEIGHT;
+                    }
+                }
                 let Some(f) = self.feature_of(w) else {
                     unknown += sw;
                     prev = None;
@@ -483,6 +674,7 @@ fn training_texts(kb: &Kb, ids: &[RuleId], normalizer: &Normalizer) -> Vec<Train
 /// The features: the stems of the knowledge base's words, then pairs of neighbouring stems.
 struct Vocabulary {
     word_count: HashMap<String, u32>,
+    grams: HashMap<String, u32>,
     word_feature: HashMap<String, u32>,
     stems: HashMap<String, u32>,
     pairs: HashMap<(u32, u32), u32>,
@@ -533,14 +725,56 @@ impl Vocabulary {
                 }
             }
         }
+        let mut grams: HashMap<String, u32> = HashMap::new();
+        let mut all: Vec<&String> = word_count.keys().collect();
+        all.sort();
+        for w in all {
+            for g in char_ngrams(w) {
+                if !grams.contains_key(&g) {
+                    grams.insert(g.clone(), u32::try_from(names.len()).unwrap_or(u32::MAX));
+                    names.push(format!("#{g}"));
+                }
+            }
+        }
         Vocabulary {
             word_count,
+            grams,
             word_feature,
             stems,
             pairs,
             names,
         }
     }
+}
+
+/// The character n-grams of a word with its edges marked ("^cob", "cobl", …, "los$"); none for
+/// words shorter than an n-gram, which are acronyms and function words.
+fn char_ngrams(word: &str) -> Vec<String> {
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    if chars.len() < NGRAM + 2 {
+        return Vec::new();
+    }
+    chars.windows(NGRAM).map(|w| w.iter().collect()).collect()
+}
+
+/// Dot product of two vectors sorted by term.
+fn sorted_dot(a: &[(String, f32)], b: &[(String, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
 }
 
 fn normalise(mut v: Vector) -> Vector {
@@ -753,6 +987,84 @@ mod tests {
         }
         assert_eq!(matcher().classify("").rule, None);
         assert_eq!(matcher().classify("🙏🙏🙏").rule, None);
+    }
+
+    #[test]
+    fn a_taught_question_and_its_paraphrase_get_the_taught_rule_at_once() {
+        // Its own matcher: teaching changes what every later question gets.
+        let m = Matcher::new();
+        let question = "Bolehkah ASN jadi juri lomba mewarnai yang disponsori ormas sayap partai?";
+        let paraphrase = "asn boleh gak jadi juri lomba mewarnai sponsor ormas sayap partai";
+        let target = RuleId::parse("party_event_speaker").unwrap();
+        assert_ne!(m.classify(question).rule, Some(target));
+        m.set_taught(vec![Taught {
+            text: question.to_owned(),
+            target: Some(target),
+        }]);
+        for q in [question, paraphrase] {
+            let got = m.classify(q);
+            assert_eq!(got.rule, Some(target), "{q}");
+            assert_eq!(got.decision, Decision::Answer(target), "{q}");
+            assert_eq!(got.candidates[0].rule, target, "{q}");
+        }
+        // Unrelated questions keep their rules.
+        assert_eq!(
+            m.classify("Bolehkah PNS pasang baliho caleg di rumah?")
+                .rule
+                .map(RuleId::as_str),
+            Some("install_banner")
+        );
+        // Replacing the taught examples drops the old ones.
+        m.set_taught(Vec::new());
+        assert_ne!(m.classify(question).rule, Some(target));
+    }
+
+    #[test]
+    fn a_question_taught_as_off_topic_is_declined() {
+        let m = Matcher::new();
+        let question = "Boleh pasang spanduk ucapan HUT dinas di pagar kantor?";
+        m.set_taught(vec![Taught {
+            text: question.to_owned(),
+            target: None,
+        }]);
+        let got = m.classify(question);
+        assert_eq!(got.rule, None);
+        assert_eq!(got.decision, Decision::OffTopic);
+        assert!(got.candidates.len() >= CANDIDATES);
+    }
+
+    #[test]
+    fn unsure_election_questions_are_not_declined_as_off_topic() {
+        for q in ["pemilu?", "soal pilkada gimana ya pak", "netralitas"] {
+            let got = matcher().classify(q);
+            assert_ne!(got.decision, Decision::OffTopic, "{q}");
+            assert_eq!(got.candidates.len(), CANDIDATES, "{q}");
+        }
+        for q in [
+            "Resep rendang yang empuk gimana?",
+            "Kapan gaji ke-13 cair?",
+            "",
+        ] {
+            let got = matcher().classify(q);
+            assert_eq!(got.decision, Decision::OffTopic, "{q}");
+            assert_eq!(got.rule, None, "{q}");
+            assert_eq!(got.candidates.len(), CANDIDATES, "{q}");
+        }
+    }
+
+    #[test]
+    fn dialect_function_words_and_phrases_keep_the_rule() {
+        for (q, want) in [
+            ("abdi PNS, meunang teu milu nyoblos?", "vote_at_tps"),
+            ("ulun ASN kawa kah ikut pemilu?", "vote_at_tps"),
+            ("bukannya ASN dilarang nyoblos?", "vote_at_tps"),
+            (
+                "PNS ikut2an bagi2 amplop dari caleg, boleh?",
+                "money_politics",
+            ),
+        ] {
+            assert_eq!(rule(q), Some(want), "{q}");
+        }
     }
 
     #[test]

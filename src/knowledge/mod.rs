@@ -18,4 +18,4 @@ pub use answer::{
 pub use check::{Problem, check, check_sources, kb_check};
 pub use cli::{AskInput, ask};
 pub use kb::{Kb, Rule, RuleId, RuleText, Topic, UnknownRule, Verdict, kb};
-pub use matcher::{Match, Matcher};
+pub use matcher::{CANDIDATES, Candidate, Decision, Match, Matcher, Taught};

@@ -37,6 +37,8 @@ pub(crate) struct Analysis {
 
 pub(crate) struct Normalizer {
     rewrites: HashMap<&'static str, &'static str>,
+    phrases: HashMap<(&'static str, &'static str), &'static str>,
+    reduplicated: HashMap<&'static str, &'static str>,
     stopwords: HashSet<&'static str>,
     markers: HashSet<&'static str>,
     frames: HashSet<&'static str>,
@@ -58,6 +60,11 @@ impl Normalizer {
         let dictionary = dictionary();
         Normalizer {
             rewrites: lexicon::REWRITES.iter().copied().collect(),
+            reduplicated: lexicon::REDUPLICATED.iter().copied().collect(),
+            phrases: lexicon::PHRASES
+                .iter()
+                .map(|&(a, b, r)| ((a, b), r))
+                .collect(),
             stopwords: lexicon::STOPWORDS.iter().copied().collect(),
             markers: lexicon::QUESTION_MARKERS.iter().copied().collect(),
             frames: lexicon::PERMISSION_FRAMES.iter().copied().collect(),
@@ -112,7 +119,18 @@ impl Normalizer {
         let mut words: Vec<String> = Vec::with_capacity(s.words.len());
         let mut focus = None;
         let mut after_frame = false;
+        let mut prev_raw: Option<&str> = None;
         for w in &s.words {
+            // "bagi-bagi" (handing out) is not the preposition "bagi": a reduplicated word may mean
+            // something its single form does not.
+            let redup = prev_raw == Some(w.as_str());
+            prev_raw = Some(w.as_str());
+            if redup {
+                if let Some(r) = self.reduplicated.get(w.as_str()) {
+                    words.extend(r.split(' ').map(str::to_owned));
+                }
+                continue;
+            }
             let listed =
                 self.rewrites.contains_key(w.as_str()) || self.stopwords.contains(w.as_str());
             let fixed = if listed { None } else { fix(w) };
@@ -125,7 +143,22 @@ impl Normalizer {
                 None => vec![w.as_str()],
             };
             for p in parts {
-                if p.is_empty() || self.stopwords.contains(p) {
+                if p.is_empty() {
+                    continue;
+                }
+                // Before the stopwords: "sih" of "masa sih" is one.
+                if let Some(r) = words
+                    .last()
+                    .and_then(|l| self.phrases.get(&(l.as_str(), p)).copied())
+                {
+                    words.pop();
+                    if focus == Some(words.len()) && r.is_empty() {
+                        focus = None;
+                    }
+                    words.extend(r.split(' ').filter(|w| !w.is_empty()).map(str::to_owned));
+                    continue;
+                }
+                if self.stopwords.contains(p) {
                     continue;
                 }
                 // Reduplication ("kata-kata") and stutters count once.
@@ -316,13 +349,22 @@ fn split(text: &str) -> Vec<RawSentence> {
 }
 
 fn flush_word(word: &mut String, chars: &mut usize, words: &mut Vec<String>) {
-    // Chat shorthand for reduplication: "bapak2", "bagi2" mean "bapak-bapak", "bagi-bagi".
+    // Chat shorthand for reduplication: "bapak2", "bagi2" mean "bapak-bapak", "bagi-bagi", and
+    // "ikut2an" is "ikut-ikutan". The word is written twice, as "bagi-bagi" splits.
     if word.len() > 2
-        && word.ends_with('2')
-        && word[..word.len() - 1].ends_with(|c: char| c.is_alphabetic())
+        && word.is_ascii()
+        && let Some(i) = word.find('2').filter(|&i| {
+            i >= 2
+                && word[..i].chars().all(|c| c.is_ascii_alphabetic())
+                && word[i + 1..].chars().all(|c| c.is_ascii_alphabetic())
+        })
     {
-        word.pop();
-        *chars -= 1;
+        let (base, suffix) = (word[..i].to_owned(), word[i + 1..].to_owned());
+        *chars = 0;
+        word.clear();
+        words.push(base.clone());
+        words.push(base + &suffix);
+        return;
     }
     // Single letters are noise ("e" of "e-ktp", initials) except the ones the lexicon rewrites
     // and the H of "hari H", election day.
@@ -394,6 +436,37 @@ mod tests {
         assert_eq!(
             words("komen utk cabup emg tdk boleh?"),
             ["komentar", "calon", "bupati"]
+        );
+    }
+
+    #[test]
+    fn regional_function_words_fall_away_around_the_content_words() {
+        assert_eq!(
+            words("sa PNS, sa boleh pake baju partai ka tra?"),
+            ["asn", "pakai", "baju", "partai"]
+        );
+        assert_eq!(words("abdi meunang teu milu nyoblos?"), ["coblos"]);
+        assert_eq!(
+            words("ambo buliah ikuik pemilu indak?"),
+            ["coblos", "pemilu"]
+        );
+        assert_eq!(words("ulun kawa kah ikut kampanye?"), ["ikut", "kampanye"]);
+    }
+
+    #[test]
+    fn phrases_and_reduplication_keep_their_meaning() {
+        // Taking part in the election as a voter, not as a candidate.
+        assert_eq!(
+            words("masa sih ASN gak boleh ikut pemilu?"),
+            ["asn", "coblos", "pemilu"]
+        );
+        // "bagi-bagi" hands out; "bagi" alone is a preposition.
+        assert_eq!(words("bagi-bagi amplop"), ["membagi", "amplop"]);
+        assert_eq!(words("bagi2 amplop"), ["membagi", "amplop"]);
+        assert_eq!(words("ikut2an kampanye"), ["ikut", "kampanye"]);
+        assert_eq!(
+            words("cagub/cawagub"),
+            ["calon", "gubernur", "calon", "wakil", "gubernur"]
         );
     }
 
