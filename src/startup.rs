@@ -10,13 +10,13 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::Polling;
 use tokio::task::JoinHandle;
 
+use crate::app::{App, Clock};
 use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
-use crate::reminders::Clock;
 use crate::store::Store;
 use crate::telegram::storage::SqliteDialogues;
-use crate::telegram::{App, commands, schema};
+use crate::telegram::{commands, schema};
 
 /// How long one getUpdates call waits on Telegram. Long enough to keep idle traffic low,
 /// short enough that a shutdown doesn't hang on an open poll.
@@ -27,7 +27,7 @@ pub const STOP_GRACE: Duration = Duration::from_secs(10);
 
 /// Opens the store and loads the deployment's files: everything the bot needs before it
 /// talks to Telegram, so a bad file stops start-up with a clear message.
-pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
+pub fn build_app(config: Config, clock: Clock) -> anyhow::Result<Arc<App>> {
     let store = Store::open(&config.database_path).with_context(|| {
         format!(
             "DATABASE_PATH: cannot open {}",
@@ -37,7 +37,7 @@ pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
     let units = Units::load(config.units_file.as_deref()).context("UNITS_FILE")?;
     let pledge_text = PledgeText::load(config.pledge_file.as_deref())
         .map_err(|e| anyhow::anyhow!("PLEDGE_FILE: {e}"))?;
-    Ok(App::new(config, store, units, pledge_text))
+    Ok(App::new(config, store, units, pledge_text, clock))
 }
 
 pub fn bot(config: &Config) -> anyhow::Result<Bot> {
@@ -123,7 +123,7 @@ pub async fn start_with_clock(
     clock: Clock,
 ) -> anyhow::Result<Running> {
     let bot = bot(&config)?;
-    let app = build_app(config)?;
+    let app = build_app(config, clock)?;
     // Build the matcher's index now rather than on the first user's question.
     tokio::task::spawn_blocking(|| {
         crate::telegram::qa::matcher();
@@ -137,13 +137,12 @@ pub async fn start_with_clock(
 
     // The outbox worker paces itself: interactive replies never wait behind a broadcast.
     let wakeup = Wakeup::new();
-    let workers = Workers::spawn(bot.clone(), app.clone(), clock, wakeup.clone());
+    let workers = Workers::spawn(bot.clone(), app.clone(), wakeup.clone());
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
-            SqliteDialogues::new(app.store.clone()),
-            clock,
+            SqliteDialogues::new(app.store.clone(), app.clock),
             wakeup
         ])
         .default_handler(|_| async {})

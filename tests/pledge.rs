@@ -143,7 +143,7 @@ async fn english_users_get_english() {
 fn seed(app: &TestApp, id: i64, unit: &str, pledged: bool) {
     app.store()
         .with(|c| {
-            users::touch(c, id, "Seed", None, Lang::Id)?;
+            users::touch(c, id, "Seed", None, Lang::Id, common::now())?;
             let name = FullName::parse("Seed User").unwrap();
             users::register(
                 c,
@@ -152,9 +152,10 @@ fn seed(app: &TestApp, id: i64, unit: &str, pledged: bool) {
                 &name,
                 None,
                 &UnitCode::parse(unit).unwrap(),
+                common::now(),
             )?;
             if pledged {
-                pledges::confirm(c, id, "Pilkada Serentak 2020", "h")?;
+                pledges::confirm(c, id, "Pilkada Serentak 2020", "h", common::now())?;
             }
             Ok(())
         })

@@ -20,11 +20,10 @@ use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
+use crate::app::App;
 use crate::args;
-use crate::reminders::Clock;
 use crate::store::broadcasts::{self, Content};
 use crate::store::outbox::{self, Claimed};
-use crate::telegram::App;
 use crate::telegram::reply::is_unreachable;
 
 /// Requests in flight at once. At 30/s and ~100 ms per request three would do; more
@@ -145,7 +144,6 @@ fn backoff(attempts: i64) -> chrono::Duration {
 struct Ctx {
     bot: Bot,
     app: Arc<App>,
-    clock: Clock,
     pacer: SharedPacer,
 }
 
@@ -157,18 +155,17 @@ pub struct Workers {
 
 impl Workers {
     /// Starts the delivery worker, the progress reporter and the reminder scheduler.
-    pub fn spawn(bot: Bot, app: Arc<App>, clock: Clock, wakeup: Wakeup) -> Workers {
+    pub fn spawn(bot: Bot, app: Arc<App>, wakeup: Wakeup) -> Workers {
         let (stop, stopped) = watch::channel(false);
         let ctx = Arc::new(Ctx {
             pacer: Arc::new(Mutex::new(Pacer::new(app.config.broadcast_rate))),
             bot,
             app,
-            clock,
         });
         let tasks = vec![
             tokio::spawn(run(ctx.clone(), wakeup.clone(), stopped.clone())),
             tokio::spawn(report(ctx.clone(), stopped.clone())),
-            tokio::spawn(scheduler::run(ctx.app.clone(), ctx.clock, wakeup, stopped)),
+            tokio::spawn(scheduler::run(ctx.app.clone(), wakeup, stopped)),
         ];
         Workers { stop, tasks }
     }
@@ -220,7 +217,7 @@ async fn run(ctx: Arc<Ctx>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
             _ = paced(&ctx.pacer) => {}
             _ = stopped(&mut stop) => break,
         }
-        let now = ctx.clock.now();
+        let now = ctx.app.now();
         let claimed = ctx.app.store.run(move |c| outbox::claim_next(c, now)).await;
         match claimed {
             Ok(Some(row)) => {
@@ -274,7 +271,7 @@ async fn idle_sleep(ctx: &Ctx) -> Duration {
         .await
         .ok()
         .flatten();
-    next.and_then(|at| (at - ctx.clock.now()).to_std().ok())
+    next.and_then(|at| (at - ctx.app.now()).to_std().ok())
         .map_or(IDLE_POLL, |d| d.min(IDLE_POLL))
 }
 
@@ -333,7 +330,7 @@ async fn deliver(ctx: Arc<Ctx>, row: Claimed, content: Arc<Content>, _slot: Owne
         ctx.pacer.lock().await.pause(Instant::now() + *wait);
         tracing::warn!(retry_after = wait.as_secs(), "Telegram asked to slow down");
     }
-    let now = ctx.clock.now();
+    let now = ctx.app.now();
     let id = row.id;
     let user = row.user_id;
     let attempts = row.attempts;
@@ -376,7 +373,7 @@ async fn report_once(
 ) -> crate::store::Result<()> {
     let ids = ctx.app.store.run(|c| broadcasts::queued_ids(c)).await?;
     for id in ids {
-        let now = ctx.clock.now();
+        let now = ctx.app.now();
         let (b, p, finished) = ctx
             .app
             .store

@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::export::{self, ExportSpec};
 use super::stats;
@@ -15,8 +15,12 @@ use crate::domain::Units;
 use crate::store::{Store, StoreError, audit};
 
 /// The /stats table as plain text, in the deployment's default language.
-pub fn stats(config: &Config, store: &Store, units: &Units) -> anyhow::Result<String> {
-    let today = Utc::now().with_timezone(&config.timezone).date_naive();
+pub fn stats(
+    config: &Config,
+    store: &Store,
+    units: &Units,
+    today: NaiveDate,
+) -> anyhow::Result<String> {
     let report =
         store.with(|c| stats::build(c, units, &config.election_name, config.timezone, today))?;
     Ok(report.render(config.default_locale, usize::MAX).plain())
@@ -29,6 +33,7 @@ pub fn export(
     units: &Units,
     out: &Path,
     unit: Option<&str>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
     let unit = match unit {
         None => None,
@@ -54,7 +59,13 @@ pub fn export(
         let rows = export::write_csv(c, spec, &mut writer, &mut |_| {})
             .map_err(|e| StoreError::Malformed(e.to_string()))?;
         let scope = unit.as_ref().map_or("all", |u| u.as_str());
-        audit::record(c, 0, "export", &format!("cli unit={scope} rows={rows}"))?;
+        audit::record(
+            c,
+            0,
+            "export",
+            &format!("cli unit={scope} rows={rows}"),
+            now,
+        )?;
         Ok(rows)
     })?;
     writer
@@ -74,8 +85,9 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let units = Units::sample();
         let out = dir.path().join("pledges.csv");
+        let now = crate::store::test_now();
         assert_eq!(
-            export(&config, &store, &units, &out, Some("DINKES")).unwrap(),
+            export(&config, &store, &units, &out, Some("DINKES"), now).unwrap(),
             0
         );
         let bytes = std::fs::read(&out).unwrap();
@@ -85,9 +97,9 @@ mod tests {
             (entries[0].actor_id, entries[0].action.as_str()),
             (0, "export")
         );
-        assert!(export(&config, &store, &units, &out, Some("nope")).is_err());
+        assert!(export(&config, &store, &units, &out, Some("nope"), now).is_err());
         assert!(
-            stats(&config, &store, &units)
+            stats(&config, &store, &units, now.date_naive())
                 .unwrap()
                 .contains("Pilkada Serentak 2020")
         );

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::outbox::{parse_ts, ts};
-use super::{Result, audit};
+use super::{Result, audit, parse_ts, ts};
 use crate::delivery::message::{Audience, Progress};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +148,7 @@ pub fn create_text_draft(
     ])?;
     let id = conn.last_insert_rowid();
     let detail = format!("created #{id} ({} chars)", body.chars().count());
-    audit::record(conn, created_by, "broadcast", &detail)?;
+    audit::record(conn, created_by, "broadcast", &detail, now)?;
     Ok(id)
 }
 
@@ -180,6 +179,7 @@ pub fn create_copy_draft(
         created_by,
         "broadcast",
         &format!("created #{id} (copy)"),
+        now,
     )?;
     Ok(id)
 }
@@ -321,6 +321,7 @@ pub fn confirm(
                 actor,
                 "broadcast",
                 &format!("scheduled #{id} audience={} at {}", audience.code(), ts(at)),
+                now,
             )?;
             Confirmed::Scheduled(at)
         }
@@ -339,6 +340,7 @@ pub fn confirm(
                     "confirmed #{id} audience={} recipients={n}",
                     audience.code()
                 ),
+                now,
             )?;
             Confirmed::Queued(n)
         }
@@ -391,7 +393,13 @@ pub enum Cancelled {
 }
 
 /// Cancels an open broadcast: its creator or an admin may. Rows already in flight finish.
-pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Result<Cancelled> {
+pub fn cancel(
+    conn: &mut Connection,
+    id: i64,
+    actor: i64,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<Cancelled> {
     let tx = conn.transaction()?;
     let Some(b) = get(&tx, id)? else {
         return Ok(Cancelled::NotFound);
@@ -405,7 +413,7 @@ pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Res
     tx.prepare_cached(
         "UPDATE broadcasts SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
     )?
-    .execute(params![id, ts(Utc::now())])?;
+    .execute(params![id, ts(now)])?;
     let n = tx
         .prepare_cached(
             "UPDATE outbox SET state = 'cancelled' WHERE broadcast_id = ?1 AND state = 'pending'",
@@ -416,6 +424,7 @@ pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Res
         actor,
         "broadcast",
         &format!("cancelled #{id} unsent={n}"),
+        now,
     )?;
     tx.commit()?;
     Ok(Cancelled::Done(n))
@@ -531,7 +540,7 @@ mod tests {
         match unit {
             Some(unit) => users::register_pppk(c, id, unit).unwrap(),
             None => {
-                users::touch(c, id, "x", None, Lang::Id).unwrap();
+                users::touch(c, id, "x", None, Lang::Id, crate::store::test_now()).unwrap();
             }
         }
     }
@@ -553,7 +562,7 @@ mod tests {
                 user(c, 5, Some("disdik"));
                 users::mark_blocked(c, 5)?;
                 users::set_reminders_muted(c, 3, true)?;
-                pledges::confirm(c, 1, "E", "h")?;
+                pledges::confirm(c, 1, "E", "h", crate::store::test_now())?;
                 let count = |a: &Audience, m: bool| count_audience(c, a, m, "E").unwrap();
                 assert_eq!(count(&Audience::All, true), 4);
                 assert_eq!(count(&Audience::All, false), 3);
@@ -574,7 +583,7 @@ mod tests {
                 for id in 1..=3 {
                     user(c, id, Some("dinkes"));
                 }
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let id = create_text_draft(c, 50, "Apel pagi", None, None, now)?;
                 assert_eq!(confirm(c, id, 50, "E", now, None)?, Confirmed::NoAudience);
                 assert!(!set_audience(c, id, 51, &Audience::All)?, "not the author");
@@ -602,7 +611,7 @@ mod tests {
         store
             .with(|c| {
                 user(c, 1, Some("dinkes"));
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let at = now + chrono::Duration::hours(1);
                 let id = create_text_draft(c, 50, "x", None, Some(at), now)?;
                 set_audience(c, id, 50, &Audience::All)?;
@@ -628,15 +637,24 @@ mod tests {
                 for id in 1..=3 {
                     user(c, id, None);
                 }
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let id = create_text_draft(c, 50, "x", None, None, now)?;
                 set_audience(c, id, 50, &Audience::All)?;
                 confirm(c, id, 50, "E", now, None)?;
                 let row = crate::store::outbox::claim_next(c, now)?.unwrap();
                 crate::store::outbox::mark_sent(c, row.id, now)?;
-                assert_eq!(cancel(c, id, 51, false)?, Cancelled::NotAllowed);
-                assert_eq!(cancel(c, id, 51, true)?, Cancelled::Done(2));
-                assert_eq!(cancel(c, id, 50, false)?, Cancelled::NotOpen);
+                assert_eq!(
+                    cancel(c, id, 51, false, crate::store::test_now())?,
+                    Cancelled::NotAllowed
+                );
+                assert_eq!(
+                    cancel(c, id, 51, true, crate::store::test_now())?,
+                    Cancelled::Done(2)
+                );
+                assert_eq!(
+                    cancel(c, id, 50, false, crate::store::test_now())?,
+                    Cancelled::NotOpen
+                );
                 let p = progress(c, id)?;
                 assert_eq!((p.sent, p.cancelled, p.remaining), (1, 2, 0));
                 assert!(crate::store::outbox::claim_next(c, now)?.is_none());
@@ -653,7 +671,7 @@ mod tests {
                 user(c, 1, Some("dinkes"));
                 user(c, 2, Some("dinkes"));
                 users::set_reminders_muted(c, 2, true)?;
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let a = Audience::RegisteredUnpledged;
                 assert_eq!(
                     create_reminder(c, "k1", "reminder-pledge", &a, 7, "E", now, true)?,

@@ -15,6 +15,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use rusqlite;
@@ -94,9 +95,22 @@ impl Store {
     }
 }
 
-/// Current instant as stored: RFC 3339 UTC, which sorts as text.
-pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// An instant as stored: RFC 3339 UTC with milliseconds, which sorts as text. Every stamp
+/// comes from the caller's clock, so a test can run the whole bot at any date.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// "Now" for unit tests, which have no [`crate::app::Clock`] to ask.
+#[cfg(test)]
+pub(crate) fn test_now() -> DateTime<Utc> {
+    Utc::now()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Result;
+use super::{Result, parse_ts, ts};
 use crate::i18n::Lang;
 
 /// The broadcasts and their recipients, as one migration.
@@ -52,16 +52,6 @@ pub const SCHEMA: &str = r#"
 "#;
 
 /// Instants as stored: RFC 3339 UTC with milliseconds, which sorts as text.
-pub fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// A row claimed for sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
@@ -176,13 +166,13 @@ mod tests {
     use crate::store::{Store, broadcasts, users};
 
     fn now() -> DateTime<Utc> {
-        Utc::now()
+        crate::store::test_now()
     }
 
     /// A queued broadcast to users 1..=n.
     fn queued(c: &mut Connection, n: i64) -> i64 {
         for id in 1..=n {
-            users::touch(c, id, "x", None, Lang::Id).unwrap();
+            users::touch(c, id, "x", None, Lang::Id, crate::store::test_now()).unwrap();
         }
         let id = broadcasts::create_text_draft(c, 99, "hi", None, None, now()).unwrap();
         broadcasts::set_audience(c, id, 99, &Audience::All).unwrap();

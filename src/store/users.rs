@@ -1,8 +1,9 @@
 //! Registered users and what the bot knows about them.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, now_utc};
+use super::{Result, ts};
 use crate::domain::{Employment, FullName, Nip, Role, UnitCode};
 use crate::i18n::Lang;
 
@@ -55,6 +56,7 @@ pub fn touch(
     display_name: &str,
     username: Option<&str>,
     language: Lang,
+    at: DateTime<Utc>,
 ) -> Result<UserRecord> {
     conn.prepare_cached(
         "INSERT INTO users (id, display_name, username, language, first_seen)
@@ -62,13 +64,7 @@ pub fn touch(
          ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
                                        username = excluded.username, blocked = 0",
     )?
-    .execute(params![
-        id,
-        display_name,
-        username,
-        language.code(),
-        now_utc()
-    ])?;
+    .execute(params![id, display_name, username, language.code(), ts(at)])?;
     Ok(get(conn, id)?.expect("row was just upserted"))
 }
 
@@ -105,10 +101,11 @@ pub fn preselect_unit(conn: &Connection, id: i64, unit: &UnitCode) -> Result<()>
 /// For tests: a PPPK (no NIP needed) seen and registered in `unit`.
 #[cfg(test)]
 pub fn register_pppk(conn: &Connection, id: i64, unit: &str) -> Result<()> {
-    touch(conn, id, "x", None, Lang::Id)?;
+    let now = super::test_now();
+    touch(conn, id, "x", None, Lang::Id, now)?;
     let name = FullName::parse("X").expect("a valid name");
     let unit = UnitCode::parse(unit).expect("a valid unit code");
-    register(conn, id, Employment::Pppk, &name, None, &unit)
+    register(conn, id, Employment::Pppk, &name, None, &unit, now)
 }
 
 pub fn register(
@@ -118,6 +115,7 @@ pub fn register(
     name: &FullName,
     nip: Option<&Nip>,
     unit: &UnitCode,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE users SET employment = ?2, full_name = ?3, nip = ?4, unit_code = ?5,
@@ -130,7 +128,7 @@ pub fn register(
         name.as_str(),
         nip.map(Nip::as_str),
         unit.as_str(),
-        now_utc()
+        ts(at)
     ])?;
     Ok(())
 }
@@ -174,13 +172,20 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                let u = touch(c, 7, "Sari", Some("sari"), Lang::En)?;
+                let u = touch(
+                    c,
+                    7,
+                    "Sari",
+                    Some("sari"),
+                    Lang::En,
+                    crate::store::test_now(),
+                )?;
                 assert_eq!(u.language, Lang::En);
                 assert!(!u.registered);
                 mark_blocked(c, 7)?;
                 assert!(get(c, 7)?.unwrap().blocked);
                 // Language chosen earlier is kept; the display name is refreshed.
-                let u = touch(c, 7, "Sari W", None, Lang::Id)?;
+                let u = touch(c, 7, "Sari W", None, Lang::Id, crate::store::test_now())?;
                 assert_eq!(u.language, Lang::En);
                 assert_eq!(u.display_name, "Sari W");
                 assert!(!u.blocked);
@@ -194,7 +199,14 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                touch(c, 1, "Budi", Some("Budi_ASN"), Lang::Id)?;
+                touch(
+                    c,
+                    1,
+                    "Budi",
+                    Some("Budi_ASN"),
+                    Lang::Id,
+                    crate::store::test_now(),
+                )?;
                 let nip = Nip::parse(
                     "198503122010011002",
                     chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
@@ -208,6 +220,7 @@ mod tests {
                     &FullName::parse("Budi Santoso").unwrap(),
                     Some(&nip),
                     &unit,
+                    crate::store::test_now(),
                 )?;
                 let u = get(c, 1)?.unwrap();
                 assert!(u.registered);

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, MessageId, ParseMode};
 
@@ -148,14 +147,9 @@ pub async fn refuse(
     .await
 }
 
-/// Today in the deployment's time zone: reports and file names use local dates.
-pub fn local_today(app: &App) -> NaiveDate {
-    Utc::now().with_timezone(&app.config.timezone).date_naive()
-}
-
 async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
     let a = app.clone();
-    let today = local_today(app);
+    let today = app.today();
     app.store
         .run(move |c| {
             stats::build(
@@ -209,7 +203,7 @@ async fn chart(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Handler
             return say(&bot, &app, &caller, chat, lang.t("reports-failed")).await;
         }
     };
-    let today = local_today(&app);
+    let today = app.today();
     let caption = lang.t_args(
         "chart-caption",
         args![
@@ -274,6 +268,7 @@ async fn export(
     let done = Arc::new(AtomicUsize::new(0));
     let job = {
         let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
+        let now = app.now();
         app.store.run(move |c| {
             let spec = ExportSpec {
                 election: &a.config.election_name,
@@ -290,13 +285,19 @@ async fn export(
                     },
                 )?;
             let scope = unit.as_ref().map_or("all", UnitCode::as_str);
-            audit::record(c, caller.id, "export", &format!("unit={scope} rows={rows}"))?;
+            audit::record(
+                c,
+                caller.id,
+                "export",
+                &format!("unit={scope} rows={rows}"),
+                now,
+            )?;
             Ok((bytes, rows))
         })
     };
     let (bytes, rows) = with_progress(&bot, chat, status, lang, total, &done, job).await?;
 
-    let today = local_today(&app);
+    let today = app.today();
     let name = export::file_name(&app.config.election_name, unit.as_ref(), today);
     let scope = match &unit {
         Some(u) => app

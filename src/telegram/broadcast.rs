@@ -23,7 +23,6 @@ use crate::delivery::message::{
 };
 use crate::delivery::{SharedPacer, Wakeup, paced};
 use crate::i18n::Lang;
-use crate::reminders::Clock;
 use crate::store::broadcasts::{self, Broadcast, Cancelled, Confirmed, Status};
 use crate::store::users;
 
@@ -35,7 +34,6 @@ pub async fn on_command(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
-    clock: Clock,
     msg: Message,
     cmd: HrCommand,
 ) -> HandlerResult {
@@ -44,8 +42,8 @@ pub async fn on_command(
         return say(&bot, &app, &caller, chat, caller.lang.t("bc-private-only")).await;
     }
     match cmd {
-        HrCommand::Broadcast(_) => compose(bot, app, caller, clock, msg, false).await,
-        HrCommand::BroadcastAt(_) => compose(bot, app, caller, clock, msg, true).await,
+        HrCommand::Broadcast(_) => compose(bot, app, caller, msg, false).await,
+        HrCommand::BroadcastAt(_) => compose(bot, app, caller, msg, true).await,
         HrCommand::Broadcasts => list(bot, app, caller, chat).await,
     }
 }
@@ -98,7 +96,6 @@ async fn compose(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
-    clock: Clock,
     msg: Message,
     scheduled: bool,
 ) -> HandlerResult {
@@ -107,7 +104,7 @@ async fn compose(
     let text = msg.text().unwrap_or_default();
     let cmd_end = text.find(char::is_whitespace).unwrap_or(text.len());
     let args = &text[cmd_end..];
-    let now = clock.now();
+    let now = app.now();
     let tz = app.config.timezone;
     let (at, start) = if scheduled {
         match parse_schedule(args, tz, now) {
@@ -321,7 +318,6 @@ pub async fn on_callback(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
-    clock: Clock,
     wakeup: Wakeup,
     q: CallbackQuery,
     action: BroadcastAction,
@@ -387,7 +383,7 @@ pub async fn on_callback(
         }
         BroadcastAction::Confirm { .. } => {
             let election = app.config.election_name.clone();
-            let now = clock.now();
+            let now = app.now();
             let outcome = app
                 .store
                 .run(move |c| broadcasts::confirm(c, id, me, &election, now, Some((me, message.0))))
@@ -424,16 +420,18 @@ pub async fn on_callback(
         }
         BroadcastAction::Discard { .. } => {
             let admin = caller.role.is_admin();
+            let now = app.now();
             app.store
-                .run(move |c| broadcasts::cancel(c, id, me, admin))
+                .run(move |c| broadcasts::cancel(c, id, me, admin, now))
                 .await?;
             sent(&app, me, edit(lang.t("bc-discarded"), None).await).await
         }
         BroadcastAction::Stop { .. } => {
             let admin = caller.role.is_admin();
+            let now = app.now();
             let outcome = app
                 .store
-                .run(move |c| broadcasts::cancel(c, id, me, admin))
+                .run(move |c| broadcasts::cancel(c, id, me, admin, now))
                 .await?;
             let text = match outcome {
                 Cancelled::Done(n) => {

@@ -49,9 +49,10 @@ pub async fn load(bot: Bot, app: Arc<App>, update: Update) -> Option<Caller> {
     let name = user.full_name();
     let username = user.username.clone();
     let lang = Lang::from_telegram(user.language_code.as_deref(), app.config.default_locale);
+    let now = app.now();
     let record = match app
         .store
-        .run(move |c| users::touch(c, id, &name, username.as_deref(), lang))
+        .run(move |c| users::touch(c, id, &name, username.as_deref(), lang, now))
         .await
     {
         Ok(record) => record,

@@ -324,28 +324,23 @@ pub async fn receive_text(
             }
             Err(e) => say(&bot, &app, &caller, chat, lang.t(e.message_key())).await,
         },
-        State::Nip { employment, name } => {
-            let today = chrono::Utc::now()
-                .with_timezone(&app.config.timezone)
-                .date_naive();
-            match Nip::parse(text, today) {
-                Ok(nip) => {
-                    dialogue
-                        .update(State::Unit {
-                            employment,
-                            name,
-                            nip: Some(nip),
-                        })
-                        .await?;
-                    ask_unit(&bot, &app, &caller, chat).await
-                }
-                Err(e) => {
-                    let count = text.chars().filter(|c| c.is_ascii_digit()).count();
-                    let reply = lang.t_args(e.message_key(), args!["count" => count]);
-                    say(&bot, &app, &caller, chat, reply).await
-                }
+        State::Nip { employment, name } => match Nip::parse(text, app.today()) {
+            Ok(nip) => {
+                dialogue
+                    .update(State::Unit {
+                        employment,
+                        name,
+                        nip: Some(nip),
+                    })
+                    .await?;
+                ask_unit(&bot, &app, &caller, chat).await
             }
-        }
+            Err(e) => {
+                let count = text.chars().filter(|c| c.is_ascii_digit()).count();
+                let reply = lang.t_args(e.message_key(), args!["count" => count]);
+                say(&bot, &app, &caller, chat, reply).await
+            }
+        },
         _ => say(&bot, &app, &caller, chat, lang.t("reg-expect-button")).await,
     }
 }
@@ -435,9 +430,11 @@ pub async fn on_callback(
             };
             ack.await?;
             let unit_code: UnitCode = unit.code.clone();
-            let id = caller.id;
+            let (id, now) = (caller.id, app.now());
             app.store
-                .run(move |c| users::register(c, id, employment, &name, nip.as_ref(), &unit_code))
+                .run(move |c| {
+                    users::register(c, id, employment, &name, nip.as_ref(), &unit_code, now)
+                })
                 .await?;
             dialogue.exit().await?;
             if let Some(message) = q.message.as_ref().map(MaybeInaccessibleMessage::id) {
@@ -477,12 +474,12 @@ async fn confirm(
     let chat = dialogue.chat_id();
     let election = app.config.election_name.clone();
     let hash = pledge::text_hash(&app.pledge_text.render(caller.lang, &election));
-    let id = caller.id;
+    let (id, now) = (caller.id, app.now());
     // Independent steps run together: this is the busiest moment before an election.
     let (ack, logged) = tokio::join!(
         bot.answer_callback_query(q.id.clone()).into_future(),
         app.store
-            .run(move |c| pledges::confirm(c, id, &election, &hash)),
+            .run(move |c| pledges::confirm(c, id, &election, &hash, now)),
     );
     let (p, created) = logged?;
     ack?;

@@ -26,12 +26,6 @@ fn facts(app: &App) -> ElectionFacts {
     }
 }
 
-fn today(app: &App) -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&app.config.timezone)
-        .date_naive()
-}
-
 fn answer_keyboard(lang: Lang, rule: Option<RuleId>) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![button(
         lang.t("btn-other-topics"),
@@ -102,11 +96,11 @@ pub async fn answer_question(
     // labels, which the user can switch with /lang).
     let lang = caller.lang;
     let answer = match m.rule {
-        Some(rule) => Answer::for_rule(rule, lang, &facts(app), today(app)),
+        Some(rule) => Answer::for_rule(rule, lang, &facts(app), app.today()),
         None => {
-            let (id, text, score) = (caller.id, question.to_owned(), m.score);
+            let (id, text, score, now) = (caller.id, question.to_owned(), m.score, app.now());
             app.store
-                .run(move |c| questions::record_unanswered(c, Some(id), &text, m.lang, score))
+                .run(move |c| questions::record_unanswered(c, Some(id), &text, m.lang, score, now))
                 .await?;
             Answer::declined(lang, &app.config.helpdesk_contact)
         }
@@ -260,16 +254,16 @@ pub async fn on_callback(
                 return super::pledge::stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
-            let answer = Answer::for_rule(rule, lang, &facts(&app), today(&app));
+            let answer = Answer::for_rule(rule, lang, &facts(&app), app.today());
             send_answer(&bot, &app, &caller, chat, &answer).await
         }
         CallbackData::Feedback { rule, helpful } => {
             let Ok(rule) = RuleId::parse(&rule) else {
                 return super::pledge::stale(&bot, &q, lang).await;
             };
-            let id = caller.id;
+            let (id, now) = (caller.id, app.now());
             app.store
-                .run(move |c| questions::record_feedback(c, id, rule.as_str(), helpful))
+                .run(move |c| questions::record_feedback(c, id, rule.as_str(), helpful, now))
                 .await?;
             bot.answer_callback_query(q.id.clone())
                 .text(lang.t("qa-feedback-thanks"))

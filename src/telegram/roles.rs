@@ -229,7 +229,7 @@ pub async fn change(
         Err(r) => return say(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await,
     };
     let a = app.clone();
-    let actor = caller.id;
+    let (actor, now) = (caller.id, app.now());
     let outcome = app
         .store
         .run(move |c| {
@@ -251,7 +251,13 @@ pub async fn change(
                     "user vanished during a role change".into(),
                 ));
             }
-            audit::record(&tx, actor, change.command(), &format!("user={}", record.id))?;
+            audit::record(
+                &tx,
+                actor,
+                change.command(),
+                &format!("user={}", record.id),
+                now,
+            )?;
             tx.commit()?;
             Ok(Outcome::Changed {
                 target: record,

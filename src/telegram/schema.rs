@@ -20,7 +20,6 @@ use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
     qa, reminders,
 };
-use crate::reminders::Clock;
 
 pub fn schema() -> UpdateHandler<HandlerError> {
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
@@ -135,7 +134,6 @@ async fn on_command(
     app: Arc<App>,
     caller: Caller,
     me: Me,
-    clock: Clock,
     dialogue: PledgeDialogue,
     msg: Message,
     cmd: Command,
@@ -160,9 +158,7 @@ async fn on_command(
             reply::say(&bot, &app, &caller, chat, text).await
         }
         Command::Batal | Command::Cancel => pledge::cancel(bot, app, caller, dialogue, chat).await,
-        Command::Pengingat | Command::Reminders => {
-            reminders::show(bot, app, caller, clock, chat).await
-        }
+        Command::Pengingat | Command::Reminders => reminders::show(bot, app, caller, chat).await,
     }
 }
 
@@ -197,7 +193,6 @@ async fn on_callback(
     app: Arc<App>,
     caller: Caller,
     me: Me,
-    clock: Clock,
     dialogue: PledgeDialogue,
     state: State,
     q: CallbackQuery,
@@ -217,9 +212,7 @@ async fn on_callback(
             bot.answer_callback_query(q.id.clone()).await?;
             pledge::switch_lang(bot, app, caller, chat, to).await
         }
-        CallbackData::Reminders { mute } => {
-            reminders::set_muted(bot, app, caller, clock, q, mute).await
-        }
+        CallbackData::Reminders { mute } => reminders::set_muted(bot, app, caller, q, mute).await,
         data @ (CallbackData::Topics
         | CallbackData::Topic(_)
         | CallbackData::Rule(_)
