@@ -69,6 +69,11 @@ impl Lang {
         LOCALES.lookup(self.langid(), key)
     }
 
+    /// Whether this language defines `key` (menus check their derived keys with it).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.try_lookup(self.langid(), key).is_some()
+    }
+
     /// Looks up a message with named arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, Arg)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
 use crate::store::Store;
+use crate::telegram::outlet::TelegramOutlet;
 use crate::telegram::storage::SqliteDialogues;
 use crate::telegram::{commands, schema};
 
@@ -102,13 +103,13 @@ impl Running {
             tracing::warn!("the dispatcher did not stop within {STOP_GRACE:?}; aborting it");
             self.dispatcher.abort();
         }
-        self.workers.stop().await;
+        self.workers.stop(STOP_GRACE).await;
     }
 
     /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
-        self.workers.stop().await;
+        self.workers.stop(STOP_GRACE).await;
     }
 }
 
@@ -137,7 +138,11 @@ pub async fn start_with_clock(
 
     // The outbox worker paces itself: interactive replies never wait behind a broadcast.
     let wakeup = Wakeup::new();
-    let workers = Workers::spawn(bot.clone(), app.clone(), wakeup.clone());
+    let outlet = TelegramOutlet {
+        bot: bot.clone(),
+        app: app.clone(),
+    };
+    let workers = Workers::spawn(outlet, app.clone(), wakeup.clone());
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![

@@ -223,7 +223,7 @@ fn rows_in_flight_at_a_crash_go_out_again_and_sent_ones_do_not() {
                     c,
                     id,
                     HR_ID,
-                    &netralitas_bot::delivery::message::Audience::All,
+                    &netralitas_bot::domain::broadcast::Audience::All,
                 )?;
                 broadcasts::confirm(c, id, HR_ID, "E", now, None)?;
                 let a = outbox::claim_next(c, now)?.unwrap();

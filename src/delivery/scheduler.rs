@@ -8,8 +8,8 @@ use rusqlite::Connection;
 use tokio::sync::watch;
 
 use super::Wakeup;
-use super::message::Audience;
 use crate::app::App;
+use crate::domain::broadcast::Audience;
 use crate::reminders::{self, ReminderKind, Schedule};
 use crate::store::{self, broadcasts};
 

@@ -6,7 +6,7 @@ use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, audit, parse_ts, ts};
-use crate::delivery::message::{Audience, Progress};
+use crate::domain::broadcast::{Audience, Progress};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {

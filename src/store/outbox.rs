@@ -162,7 +162,7 @@ pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::message::Audience;
+    use crate::domain::broadcast::Audience;
     use crate::store::{Store, broadcasts, users};
 
     fn now() -> DateTime<Utc> {

@@ -137,14 +137,7 @@ pub async fn refuse(
         command = command_name(&cmd),
         "refused a privileged command"
     );
-    say(
-        &bot,
-        &app,
-        &caller,
-        msg.chat.id,
-        caller.lang.t("refused-role"),
-    )
-    .await
+    super::reply::refuse(&bot, &app, &caller, msg.chat.id).await
 }
 
 async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
@@ -253,7 +246,7 @@ async fn export(
         })
         .await?;
     let status = if total > BIG_EXPORT_ROWS {
-        let text = progress_text(lang, total, 0);
+        let text = export_progress(lang, total, 0);
         match bot.send_message(chat, text).await {
             Ok(m) => Some(m.id),
             Err(e) => {
@@ -342,7 +335,7 @@ async fn with_progress<T>(
                 let now = done.load(Ordering::Relaxed);
                 if let (Some(id), true) = (status, now != shown) {
                     shown = now;
-                    let text = progress_text(lang, total, now);
+                    let text = export_progress(lang, total, now);
                     if let Err(e) = bot.edit_message_text(chat, id, text).await {
                         tracing::debug!(error = %e, "export progress edit failed");
                     }
@@ -352,7 +345,7 @@ async fn with_progress<T>(
     }
 }
 
-fn progress_text(lang: Lang, total: i64, done: usize) -> String {
+fn export_progress(lang: Lang, total: i64, done: usize) -> String {
     lang.t_args("export-progress", args!["total" => total, "done" => done])
 }
 

@@ -6,6 +6,7 @@ pub mod callback;
 pub mod caller;
 pub mod commands;
 pub mod keyboards;
+pub mod outlet;
 pub mod pledge;
 pub mod qa;
 pub mod reminders;

@@ -7,7 +7,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 
 use super::callback::CallbackData;
-use super::reply::{say, sent};
+use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
 use crate::args;
 use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
@@ -506,12 +506,5 @@ async fn clear_buttons(bot: &Bot, app: &App, caller: &Caller, q: &CallbackQuery)
             tracing::debug!(error = %e, "could not remove the buttons");
         }
     }
-    Ok(())
-}
-
-pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
-    bot.answer_callback_query(q.id.clone())
-        .text(lang.t("callback-stale"))
-        .await?;
     Ok(())
 }

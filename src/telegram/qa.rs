@@ -7,7 +7,7 @@ use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
 
 use super::callback::CallbackData;
 use super::keyboards::button;
-use super::reply::{note_in_private, sent};
+use super::reply::{note_in_private, sent, stale};
 use super::{App, Caller, HandlerResult};
 use crate::i18n::Lang;
 use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, Verdict, kb, render_html};
@@ -224,7 +224,7 @@ pub async fn on_callback(
 ) -> HandlerResult {
     let lang = caller.lang;
     let Some(message) = q.regular_message() else {
-        return super::pledge::stale(&bot, &q, lang).await;
+        return stale(&bot, &q, lang).await;
     };
     let chat = message.chat.id;
     match data {
@@ -234,7 +234,7 @@ pub async fn on_callback(
         }
         CallbackData::Topic(name) => {
             let Some(topic) = Topic::ALL.into_iter().find(|t| t.as_str() == name) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
             let label = kb()
@@ -251,7 +251,7 @@ pub async fn on_callback(
         }
         CallbackData::Rule(name) => {
             let Ok(rule) = RuleId::parse(&name) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
             let answer = Answer::for_rule(rule, lang, &facts(&app), app.today());
@@ -259,7 +259,7 @@ pub async fn on_callback(
         }
         CallbackData::Feedback { rule, helpful } => {
             let Ok(rule) = RuleId::parse(&rule) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
             let (id, now) = (caller.id, app.now());
             app.store
@@ -270,6 +270,6 @@ pub async fn on_callback(
                 .await?;
             Ok(())
         }
-        _ => super::pledge::stale(&bot, &q, lang).await,
+        _ => stale(&bot, &q, lang).await,
     }
 }

@@ -52,6 +52,21 @@ pub async fn say(
     sent(app, caller.id, bot.send_message(chat, text).await).await
 }
 
+/// A button that no longer means anything (an old message, a finished step, a forged
+/// payload): the spinner stops with a short note, nothing else happens.
+pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
+    bot.answer_callback_query(q.id.clone())
+        .text(lang.t("callback-stale"))
+        .await?;
+    Ok(())
+}
+
+/// Someone without the role a command or button needs: one polite line, nothing about what
+/// it would have done. The caller logs why.
+pub async fn refuse(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {
+    say(bot, app, caller, chat, caller.lang.t("refused-role")).await
+}
+
 /// A short note in a private chat; in groups the bot stays quiet, the message may not even
 /// be meant for it.
 pub async fn note_in_private(
