@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 use crate::app::App;
 use crate::domain::broadcast::Progress;
+use crate::store::StoreError;
 use crate::store::broadcasts::{self, Broadcast, Content};
 use crate::store::outbox::{self, Claimed};
 
@@ -354,7 +355,7 @@ async fn report_once<O: Outlet>(
             .store
             .run(move |c| {
                 let finished = broadcasts::finish_if_done(c, id, now)?;
-                Ok((
+                Ok::<_, StoreError>((
                     broadcasts::get(c, id)?,
                     broadcasts::progress(c, id)?,
                     finished,

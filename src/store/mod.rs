@@ -70,11 +70,13 @@ impl Store {
         })
     }
 
-    /// Runs database work on a blocking thread.
-    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    /// Runs database work on a blocking thread. The work may fail with its own error type
+    /// (a use case's, say), as long as a store error converts into it.
+    pub async fn run<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> std::result::Result<T, E> + Send + 'static,
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
@@ -82,7 +84,7 @@ impl Store {
             f(&mut guard)
         })
         .await
-        .map_err(|e| StoreError::Join(e.to_string()))?
+        .map_err(|e| E::from(StoreError::Join(e.to_string())))?
     }
 
     /// Synchronous access for the CLI, tests and benchmarks.

@@ -450,7 +450,7 @@ async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Han
                     args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
                 ));
             }
-            Ok(lines)
+            Ok::<_, StoreError>(lines)
         })
         .await?;
     let text = if lines.is_empty() {

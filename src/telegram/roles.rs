@@ -347,7 +347,7 @@ pub async fn publish_officer_menus(bot: &Bot, app: &Arc<App>) {
                     .map_or(a.config.default_locale, |u| u.language);
                 out.push((id, lang, a.role_of(id, granted)));
             }
-            Ok(out)
+            Ok::<_, StoreError>(out)
         })
         .await;
     match people {
@@ -383,7 +383,7 @@ pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
                 }
             }
             holders.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            Ok(holders
+            Ok::<_, StoreError>(holders
                 .into_iter()
                 .map(|(role, id, name)| {
                     lang.t_args(

@@ -10,6 +10,7 @@ use super::{audience_label, local_time};
 use crate::args;
 use crate::delivery::Wakeup;
 use crate::domain::broadcast::Audience;
+use crate::store::StoreError;
 use crate::store::broadcasts::{self, Cancelled, Confirmed, Status};
 use crate::telegram::callback::{AudienceChoice, BroadcastAction};
 use crate::telegram::reply::{say, sent, stale};
@@ -188,7 +189,7 @@ async fn show_preview(
                 Some(a) => broadcasts::count_audience(c, a, b.mandatory, &election)?,
                 None => 0,
             };
-            Ok(Some((b, count)))
+            Ok::<_, StoreError>(Some((b, count)))
         })
         .await?;
     let Some((b, count)) = found else {
