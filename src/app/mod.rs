@@ -5,6 +5,7 @@
 //! call one use case here, and render its result.
 
 pub mod clock;
+pub mod roles;
 
 use std::sync::Arc;
 
@@ -46,13 +47,7 @@ impl App {
     /// otherwise what was granted in the bot. Read at every use, so a revocation takes
     /// effect on the next button press.
     pub fn role_of(&self, user_id: i64, granted: Role) -> Role {
-        if self.config.admin_ids.contains(&user_id) {
-            Role::Owner
-        } else if self.config.hr_ids.contains(&user_id) {
-            granted.max(Role::Hr)
-        } else {
-            granted
-        }
+        roles::effective_role(&self.config, user_id, granted)
     }
 
     pub fn now(&self) -> DateTime<Utc> {

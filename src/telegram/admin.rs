@@ -105,19 +105,19 @@ pub async fn on_command(
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
         AdminCommand::GrantAdmin(target) => {
-            let change = roles::Change::Grant(Role::Admin);
+            let change = crate::app::roles::Change::Grant(Role::Admin);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeAdmin(target) => {
-            let change = roles::Change::Revoke(Role::Admin);
+            let change = crate::app::roles::Change::Revoke(Role::Admin);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::GrantHr(target) => {
-            let change = roles::Change::Grant(Role::Hr);
+            let change = crate::app::roles::Change::Grant(Role::Hr);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeHr(target) => {
-            let change = roles::Change::Revoke(Role::Hr);
+            let change = crate::app::roles::Change::Revoke(Role::Hr);
             roles::change(bot, app, caller, chat, change, target).await
         }
     }
@@ -438,7 +438,7 @@ async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Han
                     lang.t("audit-operator")
                 } else {
                     match users::get(c, e.actor_id)? {
-                        Some(u) => format!("{} ({})", roles::display_name(&u), u.id),
+                        Some(u) => format!("{} ({})", crate::app::roles::display_name(&u), u.id),
                         None => e.actor_id.to_string(),
                     }
                 };
