@@ -71,27 +71,12 @@ fn main() -> ExitCode {
             }
             Cmd::Stats => {
                 let app = startup::build_app(config, Clock::system())?;
-                print!(
-                    "{}",
-                    netralitas_bot::reports::cli::stats(
-                        &app.config,
-                        &app.store,
-                        &app.units,
-                        app.today()
-                    )?
-                );
+                print!("{}", netralitas_bot::cli::stats(&app)?);
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Export { out, unit } => {
                 let app = startup::build_app(config, Clock::system())?;
-                let rows = netralitas_bot::reports::cli::export(
-                    &app.config,
-                    &app.store,
-                    &app.units,
-                    &out,
-                    unit.as_deref(),
-                    app.now(),
-                )?;
+                let rows = netralitas_bot::cli::export(&app, &out, unit.as_deref())?;
                 eprintln!("{rows} rows written to {}", out.display());
                 Ok(ExitCode::SUCCESS)
             }

@@ -5,6 +5,7 @@
 //! call one use case here, and render its result.
 
 pub mod clock;
+pub mod reports;
 pub mod roles;
 
 use std::sync::Arc;

@@ -12,11 +12,12 @@ use teloxide::types::{InputFile, MessageId, ParseMode};
 use super::commands::AdminCommand;
 use super::reply::{say, sent};
 use super::{App, Caller, HandlerResult, roles};
+use crate::app::reports::{self, ExportedBy};
 use crate::args;
 use crate::domain::{Role, UnitCode};
 use crate::i18n::Lang;
 use crate::reports::chart::{self, ChartBar};
-use crate::reports::export::{self, ExportError, ExportSpec};
+use crate::reports::export::{self, ExportError};
 use crate::reports::stats;
 use crate::store::{StoreError, audit, questions, users};
 
@@ -142,18 +143,7 @@ pub async fn refuse(
 
 async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
     let a = app.clone();
-    let today = app.today();
-    app.store
-        .run(move |c| {
-            stats::build(
-                c,
-                &a.units,
-                &a.config.election_name,
-                a.config.timezone,
-                today,
-            )
-        })
-        .await
+    app.store.run(move |c| reports::stats(&a, c)).await
 }
 
 async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
@@ -261,31 +251,18 @@ async fn export(
     let done = Arc::new(AtomicUsize::new(0));
     let job = {
         let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
-        let now = app.now();
         app.store.run(move |c| {
-            let spec = ExportSpec {
-                election: &a.config.election_name,
-                unit: unit.as_ref(),
-                units: &a.units,
-                tz: a.config.timezone,
-                lang,
-            };
-            let (bytes, rows) =
-                export::to_bytes(c, spec, &mut |n| done.store(n, Ordering::Relaxed)).map_err(
-                    |e| match e {
-                        ExportError::Store(s) => s,
-                        other => StoreError::Malformed(other.to_string()),
-                    },
-                )?;
-            let scope = unit.as_ref().map_or("all", UnitCode::as_str);
-            audit::record(
+            let mut bytes = Vec::new();
+            let rows = reports::export(
+                &a,
                 c,
-                caller.id,
-                "export",
-                &format!("unit={scope} rows={rows}"),
-                now,
+                ExportedBy::Officer(caller.id),
+                unit.as_ref(),
+                lang,
+                &mut bytes,
+                &mut |n| done.store(n, Ordering::Relaxed),
             )?;
-            Ok((bytes, rows))
+            Ok::<_, ExportError>((bytes, rows))
         })
     };
     let (bytes, rows) = with_progress(&bot, chat, status, lang, total, &done, job).await?;
@@ -317,15 +294,15 @@ async fn export(
 }
 
 /// Waits for the export, editing the status message (if any) as rows are written.
-async fn with_progress<T>(
+async fn with_progress<T, E>(
     bot: &Bot,
     chat: ChatId,
     status: Option<MessageId>,
     lang: Lang,
     total: i64,
     done: &AtomicUsize,
-    job: impl std::future::Future<Output = Result<T, StoreError>>,
-) -> Result<T, StoreError> {
+    job: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
     let mut job = std::pin::pin!(job);
     let mut shown = 0;
     loop {
