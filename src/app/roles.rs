@@ -102,9 +102,9 @@ fn shown(raw: &str) -> String {
 
 pub fn display_name(u: &UserRecord) -> String {
     let name = u
-        .full_name
-        .clone()
-        .unwrap_or_else(|| u.display_name.clone());
+        .registration
+        .as_ref()
+        .map_or_else(|| u.display_name.clone(), |r| r.name.as_str().to_owned());
     match &u.username {
         Some(handle) => format!("{name} @{handle}"),
         None => name,
@@ -265,11 +265,8 @@ mod tests {
             username: None,
             language: Lang::Id,
             granted_role: granted,
-            employment: None,
-            full_name: None,
-            nip: None,
-            unit_code: None,
-            registered: false,
+            registration: None,
+            preselected_unit: None,
             blocked: false,
             reminders_muted: false,
         }

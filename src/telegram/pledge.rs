@@ -67,7 +67,7 @@ pub async fn start(
         .strip_prefix("unit_")
         .and_then(|c| app.units.find(c))
         && caller.private
-        && !caller.record.registered
+        && caller.record.registration.is_none()
     {
         let code = unit.code.clone();
         let id = caller.id;
@@ -115,7 +115,7 @@ pub async fn ikrar(
         dialogue.exit().await?;
         return send_receipt(&bot, &app, &caller, chat, &existing, true).await;
     }
-    if caller.record.registered {
+    if caller.record.registration.is_some() {
         dialogue.exit().await?;
         return show_pledge(&bot, &app, &caller, chat).await;
     }
@@ -154,8 +154,9 @@ fn unit_name(app: &App, code: Option<&str>) -> String {
 }
 
 pub fn receipt_text(app: &App, lang: Lang, user: &UserRecord, p: &Pledge) -> String {
-    let name = user.full_name.as_deref().unwrap_or(&user.display_name);
-    let unit = unit_name(app, user.unit_code.as_deref());
+    let registration = user.registration.as_ref();
+    let name = registration.map_or(user.display_name.as_str(), |r| r.name.as_str());
+    let unit = unit_name(app, registration.map(|r| r.unit.as_str()));
     let local = p.confirmed_at.with_timezone(&app.config.timezone);
     lang.t_args(
         "receipt",
@@ -192,23 +193,21 @@ async fn send_receipt(
 
 pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let u = &caller.record;
-    if !u.registered {
+    let Some(r) = &caller.record.registration else {
         return say(&bot, &app, &caller, chat, lang.t("status-unregistered")).await;
-    }
-    let unit = unit_name(&app, u.unit_code.as_deref());
+    };
+    let unit = unit_name(&app, Some(r.unit.as_str()));
     // Only the owner sees this, in their own chat, yet the NIP is still masked: screenshots travel.
-    let nip = u
+    let nip = r
         .nip
-        .clone()
-        .and_then(|n| Nip::try_from(n).ok())
-        .map(|n| n.masked())
+        .as_ref()
+        .map(Nip::masked)
         .unwrap_or_else(|| lang.t("status-no-nip"));
     let mut text = lang.t_args(
         "status-registered",
         args![
-            "name" => u.full_name.clone().unwrap_or_default(),
-            "employment" => u.employment.map(|e| lang.t(e.label_key())).unwrap_or_default(),
+            "name" => r.name.as_str(),
+            "employment" => lang.t(r.employment.label_key()),
             "nip" => nip,
             "unit" => unit,
         ],
@@ -222,7 +221,7 @@ pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
     {
         Some(p) => {
             text.push_str("\n\n");
-            text.push_str(&receipt_text(&app, lang, u, &p));
+            text.push_str(&receipt_text(&app, lang, &caller.record, &p));
         }
         None => {
             text.push_str("\n\n");
@@ -297,7 +296,12 @@ async fn ask_unit(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> Handle
     let lang = caller.lang;
     let (_, pages) = app.units.page(0, keyboards::UNITS_PER_PAGE);
     let text = lang.t_args("reg-ask-unit", args!["page" => 1usize, "pages" => pages]);
-    let markup = keyboards::units(lang, &app.units, 0, caller.record.unit_code.as_deref());
+    let markup = keyboards::units(
+        lang,
+        &app.units,
+        0,
+        caller.record.unit_hint().map(UnitCode::as_str),
+    );
     let result = bot.send_message(chat, text).reply_markup(markup).await;
     sent(app, caller.id, result).await
 }
@@ -409,8 +413,12 @@ pub async fn on_callback(
             let (_, pages) = app.units.page(page, keyboards::UNITS_PER_PAGE);
             let page = page.min(pages - 1);
             let text = lang.t_args("reg-ask-unit", args!["page" => page + 1, "pages" => pages]);
-            let markup =
-                keyboards::units(lang, &app.units, page, caller.record.unit_code.as_deref());
+            let markup = keyboards::units(
+                lang,
+                &app.units,
+                page,
+                caller.record.unit_hint().map(UnitCode::as_str),
+            );
             let result = bot
                 .edit_message_text(chat, message, text)
                 .reply_markup(markup)
@@ -468,7 +476,7 @@ async fn confirm(
     state: State,
     q: CallbackQuery,
 ) -> HandlerResult {
-    if !caller.record.registered || !caller.private {
+    if caller.record.registration.is_none() || !caller.private {
         return stale(&bot, &q, caller.lang).await;
     }
     let chat = dialogue.chat_id();
