@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, audit, parse_ts, ts};
+use teloxide::types::MessageEntity;
+
+use super::{Corrupt, Result, audit, parse_ts, ts};
 use crate::domain::broadcast::{Audience, Progress};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +55,10 @@ impl Status {
 /// What the recipients receive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    /// HR text with its formatting entities (JSON, as Telegram sends them).
+    /// HR text with its formatting entities (stored as JSON, as Telegram sends them).
     Text {
         body: String,
-        entities: Option<String>,
+        entities: Vec<MessageEntity>,
     },
     /// A non-text message of the HR officer (photo with caption, document), copied as is.
     Copy { chat: i64, message: i32 },
@@ -74,7 +76,7 @@ pub struct Broadcast {
     pub mandatory: bool,
     pub content: Content,
     pub scheduled_at: Option<DateTime<Utc>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
     pub status_chat: Option<i64>,
     pub status_message: Option<i32>,
 }
@@ -84,9 +86,20 @@ const COLUMNS: &str = "id, kind, created_by, status, audience, mandatory, body, 
                        created_at, status_chat, status_message";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
+    let id: i64 = r.get(0)?;
+    let corrupt = |index, column, value: &str| Corrupt::at("broadcasts", id, index, column, value);
+    let instant = |index, column| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        r.get::<_, Option<String>>(index)?
+            .map(|s| parse_ts(&s).ok_or_else(|| corrupt(index, column, &s)))
+            .transpose()
+    };
     let kind: String = r.get(1)?;
     let status: String = r.get(3)?;
-    let audience: Option<String> = r.get(4)?;
+    let status = Status::parse(&status).ok_or_else(|| corrupt(3, "status", &status))?;
+    let audience = r
+        .get::<_, Option<String>>(4)?
+        .map(|a| Audience::parse(&a).ok_or_else(|| corrupt(4, "audience", &a)))
+        .transpose()?;
     let body: Option<String> = r.get(6)?;
     let source_chat: Option<i64> = r.get(8)?;
     let source_message: Option<i32> = r.get(9)?;
@@ -97,23 +110,29 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
             days_before: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
         },
         (None, Some((chat, message))) => Content::Copy { chat, message },
-        (None, None) => Content::Text {
-            body: body.unwrap_or_default(),
-            entities: r.get(7)?,
-        },
+        (None, None) => {
+            let entities = match r.get::<_, Option<String>>(7)? {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|_| corrupt(7, "entities", &json))?
+                }
+                None => Vec::new(),
+            };
+            Content::Text {
+                body: body.ok_or_else(|| corrupt(6, "body", ""))?,
+                entities,
+            }
+        }
     };
-    let scheduled_at: Option<String> = r.get(12)?;
-    let created_at: String = r.get(13)?;
     Ok(Broadcast {
-        id: r.get(0)?,
+        id,
         is_reminder: kind == "reminder",
         created_by: r.get(2)?,
-        status: Status::parse(&status).unwrap_or(Status::Cancelled),
-        audience: audience.as_deref().and_then(Audience::parse),
+        status,
+        audience,
         mandatory: r.get(5)?,
         content,
-        scheduled_at: scheduled_at.as_deref().and_then(parse_ts),
-        created_at: parse_ts(&created_at),
+        scheduled_at: instant(12, "scheduled_at")?,
+        created_at: instant(13, "created_at")?.ok_or_else(|| corrupt(13, "created_at", ""))?,
         status_chat: r.get(14)?,
         status_message: r.get(15)?,
     })
@@ -131,10 +150,15 @@ pub fn create_text_draft(
     conn: &Connection,
     created_by: i64,
     body: &str,
-    entities: Option<&str>,
+    entities: &[MessageEntity],
     scheduled_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let entities_json = if entities.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(entities)?)
+    };
     conn.prepare_cached(
         "INSERT INTO broadcasts (kind, created_by, status, body, entities, scheduled_at, created_at)
          VALUES ('hr', ?1, 'draft', ?2, ?3, ?4, ?5)",
@@ -142,7 +166,7 @@ pub fn create_text_draft(
     .execute(params![
         created_by,
         body,
-        entities,
+        entities_json,
         scheduled_at.map(ts),
         ts(now)
     ])?;
@@ -576,6 +600,28 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_stored_value_is_an_error_naming_the_row() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                let now = crate::store::test_now();
+                let id = create_text_draft(c, 50, "x", &[], None, now)?;
+                c.execute("UPDATE broadcasts SET status = 'lost' WHERE id = ?1", [id])?;
+                let err = get(c, id).unwrap_err().to_string();
+                assert!(err.contains(&format!("broadcasts row {id}")), "{err}");
+                assert!(err.contains("status"), "{err}");
+                c.execute(
+                    "UPDATE broadcasts SET status = 'draft', entities = '[{' WHERE id = ?1",
+                    [id],
+                )?;
+                let err = get(c, id).unwrap_err().to_string();
+                assert!(err.contains("entities"), "{err}");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn confirming_queues_everyone_once_and_only_for_the_author() {
         let store = Store::open_in_memory().unwrap();
         store
@@ -584,7 +630,7 @@ mod tests {
                     user(c, id, Some("dinkes"));
                 }
                 let now = crate::store::test_now();
-                let id = create_text_draft(c, 50, "Apel pagi", None, None, now)?;
+                let id = create_text_draft(c, 50, "Apel pagi", &[], None, now)?;
                 assert_eq!(confirm(c, id, 50, "E", now, None)?, Confirmed::NoAudience);
                 assert!(!set_audience(c, id, 51, &Audience::All)?, "not the author");
                 assert!(set_audience(c, id, 50, &Audience::All)?);
@@ -613,7 +659,7 @@ mod tests {
                 user(c, 1, Some("dinkes"));
                 let now = crate::store::test_now();
                 let at = now + chrono::Duration::hours(1);
-                let id = create_text_draft(c, 50, "x", None, Some(at), now)?;
+                let id = create_text_draft(c, 50, "x", &[], Some(at), now)?;
                 set_audience(c, id, 50, &Audience::All)?;
                 assert_eq!(
                     confirm(c, id, 50, "E", now, None)?,
@@ -638,7 +684,7 @@ mod tests {
                     user(c, id, None);
                 }
                 let now = crate::store::test_now();
-                let id = create_text_draft(c, 50, "x", None, None, now)?;
+                let id = create_text_draft(c, 50, "x", &[], None, now)?;
                 set_audience(c, id, 50, &Audience::All)?;
                 confirm(c, id, 50, "E", now, None)?;
                 let row = crate::store::outbox::claim_next(c, now)?.unwrap();

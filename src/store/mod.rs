@@ -30,6 +30,13 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored value is malformed: {0}")]
     Malformed(String),
+    #[error("cannot create the database directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("encoding a value to store: {0}")]
+    Encode(#[from] serde_json::Error),
     #[error("database worker stopped: {0}")]
     Join(String),
 }
@@ -43,8 +50,9 @@ impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Malformed(format!("cannot create {}: {e}", dir.display()))
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+                path: dir.display().to_string(),
+                source,
             })?;
         }
         Self::setup(Connection::open(path)?)
@@ -94,6 +102,38 @@ impl Store {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
+    }
+}
+
+/// A stored value that no longer parses: an error naming the row, never a silent default.
+#[derive(Debug, thiserror::Error)]
+#[error("{table} row {id}: stored {column} {value:?} is not valid")]
+pub struct Corrupt {
+    pub table: &'static str,
+    pub id: i64,
+    pub column: &'static str,
+    pub value: String,
+}
+
+impl Corrupt {
+    /// As the error a row mapper returns, so `query_row` and `query_map` pass it on.
+    pub fn at(
+        table: &'static str,
+        id: i64,
+        index: usize,
+        column: &'static str,
+        value: &str,
+    ) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(Corrupt {
+                table,
+                id,
+                column,
+                value: value.chars().take(40).collect(),
+            }),
+        )
     }
 }
 

@@ -89,7 +89,9 @@ pub fn claim_next(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Claime
                 id: r.get(0)?,
                 broadcast_id: r.get(1)?,
                 user_id: r.get(2)?,
-                lang: lang.parse().unwrap_or_default(),
+                // The row is already claimed: failing here would leave it `sending` until a
+                // restart, so a language that no longer parses falls back to the default.
+                lang: Lang::parse(&lang).unwrap_or_default(),
                 attempts: r.get(4)?,
             })
         })
@@ -174,7 +176,7 @@ mod tests {
         for id in 1..=n {
             users::touch(c, id, "x", None, Lang::Id, crate::store::test_now()).unwrap();
         }
-        let id = broadcasts::create_text_draft(c, 99, "hi", None, None, now()).unwrap();
+        let id = broadcasts::create_text_draft(c, 99, "hi", &[], None, now()).unwrap();
         broadcasts::set_audience(c, id, 99, &Audience::All).unwrap();
         broadcasts::confirm(c, id, 99, "E", now(), None).unwrap();
         id

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, ts};
+use super::{Corrupt, Result, ts};
 use crate::domain::{Employment, FullName, Nip, Role, UnitCode};
 use crate::i18n::Lang;
 
@@ -47,34 +47,15 @@ impl UserRecord {
 const COLUMNS: &str = "id, display_name, username, language, role, employment, full_name, nip, \
                        unit_code, registered_at, blocked, reminders_muted";
 
-/// A stored value that no longer parses: an error naming the row, never a silent default.
-#[derive(Debug, thiserror::Error)]
-#[error("users row {id}: stored {column} {value:?} is not valid")]
-pub struct Corrupt {
-    id: i64,
-    column: &'static str,
-    value: String,
-}
-
 fn corrupt(id: i64, index: usize, column: &'static str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        index,
-        rusqlite::types::Type::Text,
-        Box::new(Corrupt {
-            id,
-            column,
-            value: value.chars().take(40).collect(),
-        }),
-    )
+    Corrupt::at("users", id, index, column, value)
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let id: i64 = r.get(0)?;
     let text = |index: usize| -> rusqlite::Result<Option<String>> { r.get(index) };
     let language: String = r.get(3)?;
-    let language = language
-        .parse()
-        .map_err(|_| corrupt(id, 3, "language", &language))?;
+    let language = Lang::parse(&language).ok_or_else(|| corrupt(id, 3, "language", &language))?;
     let role: String = r.get(4)?;
     let granted_role = Role::parse(&role).ok_or_else(|| corrupt(id, 4, "role", &role))?;
     let employment = text(5)?

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{MessageEntity, MessageId};
+use teloxide::types::MessageId;
 use teloxide::{ApiError, RequestError};
 
 use super::App;
@@ -27,17 +27,8 @@ impl Outlet for TelegramOutlet {
         let result = match content {
             Content::Text { body, entities } => {
                 let mut req = bot.send_message(chat, body);
-                if let Some(json) = entities {
-                    // Sending without the formatting would change what HR approved.
-                    match serde_json::from_str::<Vec<MessageEntity>>(json) {
-                        Ok(e) => req = req.entities(e),
-                        Err(e) => {
-                            return Outcome::Failed(format!(
-                                "broadcast {}: stored formatting is malformed: {e}",
-                                row.broadcast_id
-                            ));
-                        }
-                    }
+                if !entities.is_empty() {
+                    req = req.entities(entities.clone());
                 }
                 req.await.map(|_| ())
             }

@@ -51,8 +51,7 @@ where
         D: Send + 'static,
     {
         Box::pin(async move {
-            let json = serde_json::to_string(&dialogue)
-                .map_err(|e| StoreError::Malformed(e.to_string()))?;
+            let json = serde_json::to_string(&dialogue)?;
             let now = self.clock.now();
             self.store
                 .run(move |c| dialogues::set(c, chat_id.0, &json, now))

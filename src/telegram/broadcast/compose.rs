@@ -83,12 +83,7 @@ pub async fn compose(
     let id = caller.id;
     let draft = if !body.trim().is_empty() {
         match BroadcastText::parse(&body) {
-            Ok(t) => {
-                let entities = (!entities.is_empty())
-                    .then(|| serde_json::to_string(&entities).ok())
-                    .flatten();
-                text_draft(&app, id, t, entities, at, now).await?
-            }
+            Ok(t) => text_draft(&app, id, t, entities, at, now).await?,
             Err(TextError::TooLong(count)) => {
                 let reply = lang.t_args(
                     "bc-too-long",
@@ -110,10 +105,7 @@ pub async fn compose(
                     Ok(t) => t,
                     Err(_) => return say(&bot, &app, &caller, chat, lang.t("bc-usage")).await,
                 };
-                let entities = source
-                    .entities()
-                    .filter(|e| !e.is_empty())
-                    .and_then(|e| serde_json::to_string(e).ok());
+                let entities = source.entities().unwrap_or_default().to_vec();
                 text_draft(&app, id, t, entities, at, now).await?
             }
             None => {
@@ -141,19 +133,17 @@ pub async fn compose(
     sent(&app, caller.id, result).await
 }
 
-/// Saves a text draft with its formatting entities (JSON), returning the draft's id.
+/// Saves a text draft with its formatting entities, returning the draft's id.
 async fn text_draft(
     app: &App,
     author: i64,
     text: BroadcastText,
-    entities: Option<String>,
+    entities: Vec<MessageEntity>,
     at: Option<chrono::DateTime<chrono::Utc>>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::store::Result<i64> {
     app.store
-        .run(move |c| {
-            broadcasts::create_text_draft(c, author, text.as_str(), entities.as_deref(), at, now)
-        })
+        .run(move |c| broadcasts::create_text_draft(c, author, text.as_str(), &entities, at, now))
         .await
 }
 

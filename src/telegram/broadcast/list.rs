@@ -55,11 +55,7 @@ pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
         } else {
             audience_label(&app, lang, b.audience.as_ref())
         };
-        let when = b
-            .scheduled_at
-            .or(b.created_at)
-            .map(|at| local_time(&app, at))
-            .unwrap_or_default();
+        let when = local_time(&app, b.scheduled_at.unwrap_or(b.created_at));
         text.push('\n');
         text.push_str(&lang.t_args(
             "bc-list-item",
