@@ -10,8 +10,9 @@ use super::{audience_label, local_time};
 use crate::args;
 use crate::delivery::Wakeup;
 use crate::domain::broadcast::Audience;
-use crate::store::StoreError;
-use crate::store::broadcasts::{self, Cancelled, Confirmed, Status};
+
+use crate::app::broadcasts;
+use crate::store::broadcasts::{Cancelled, Confirmed, Status};
 use crate::telegram::callback::{AudienceChoice, BroadcastAction};
 use crate::telegram::reply::{say, sent, stale};
 use crate::telegram::{App, Caller, HandlerResult};
@@ -32,7 +33,7 @@ pub async fn on_callback(
     let chat = ChatId(caller.id);
     let me = caller.id;
     let id = action.id();
-    let Some(b) = app.store.run(move |c| broadcasts::get(c, id)).await? else {
+    let Some(b) = broadcasts::get(&app, id).await? else {
         return stale(&bot, &q, lang).await;
     };
     // Drafts are private to their author; stopping a running one is checked by the store.
@@ -79,40 +80,24 @@ pub async fn on_callback(
             choose(&bot, &app, &caller, message, id, audience).await
         }
         BroadcastAction::Mandatory { .. } => {
-            app.store
-                .run(move |c| broadcasts::toggle_mandatory(c, id, me))
-                .await?;
+            broadcasts::toggle_mandatory(&app, id, me).await?;
             show_preview(&bot, &app, &caller, message, id).await
         }
         BroadcastAction::Confirm { .. } => {
-            let election = app.config.election_name.clone();
-            let now = app.now();
-            let outcome = app
-                .store
-                .run(move |c| broadcasts::confirm(c, id, me, &election, now, Some((me, message.0))))
-                .await?;
+            let outcome = broadcasts::confirm(&app, id, me, Some((me, message.0))).await?;
             let text = match outcome {
                 Confirmed::Queued(n) => {
-                    tracing::info!(
-                        user_id = me,
-                        broadcast = id,
-                        recipients = n,
-                        "broadcast confirmed"
-                    );
                     wakeup.wake();
                     lang.t_args("bc-queued", args!["id" => id, "count" => n])
                 }
-                Confirmed::Scheduled(at) => {
-                    tracing::info!(user_id = me, broadcast = id, "broadcast scheduled");
-                    lang.t_args(
-                        "bc-scheduled",
-                        args![
-                            "id" => id,
-                            "time" => local_time(&app, at),
-                            "audience" => audience_label(&app, lang, b.audience.as_ref()),
-                        ],
-                    )
-                }
+                Confirmed::Scheduled(at) => lang.t_args(
+                    "bc-scheduled",
+                    args![
+                        "id" => id,
+                        "time" => local_time(&app, at),
+                        "audience" => audience_label(&app, lang, b.audience.as_ref()),
+                    ],
+                ),
                 Confirmed::NoAudience => {
                     let (text, keyboard) = audience_question(lang, id);
                     return sent(&app, me, edit(text, Some(keyboard)).await).await;
@@ -122,30 +107,13 @@ pub async fn on_callback(
             sent(&app, me, edit(text, None).await).await
         }
         BroadcastAction::Discard { .. } => {
-            let admin = caller.role.is_admin();
-            let now = app.now();
-            app.store
-                .run(move |c| broadcasts::cancel(c, id, me, admin, now))
-                .await?;
+            broadcasts::cancel(&app, id, me, caller.role.is_admin()).await?;
             sent(&app, me, edit(lang.t("bc-discarded"), None).await).await
         }
         BroadcastAction::Stop { .. } => {
-            let admin = caller.role.is_admin();
-            let now = app.now();
-            let outcome = app
-                .store
-                .run(move |c| broadcasts::cancel(c, id, me, admin, now))
-                .await?;
+            let outcome = broadcasts::cancel(&app, id, me, caller.role.is_admin()).await?;
             let text = match outcome {
-                Cancelled::Done(n) => {
-                    tracing::info!(
-                        user_id = me,
-                        broadcast = id,
-                        unsent = n,
-                        "broadcast cancelled"
-                    );
-                    lang.t_args("bc-cancelled", args!["id" => id, "count" => n])
-                }
+                Cancelled::Done(n) => lang.t_args("bc-cancelled", args!["id" => id, "count" => n]),
                 Cancelled::NotAllowed => lang.t("bc-not-yours"),
                 Cancelled::NotOpen | Cancelled::NotFound => lang.t("bc-not-open"),
             };
@@ -163,9 +131,7 @@ async fn choose(
     audience: Audience,
 ) -> HandlerResult {
     let me = caller.id;
-    app.store
-        .run(move |c| broadcasts::set_audience(c, id, me, &audience))
-        .await?;
+    broadcasts::set_audience(app, id, me, audience).await?;
     show_preview(bot, app, caller, message, id).await
 }
 
@@ -178,20 +144,7 @@ async fn show_preview(
     id: i64,
 ) -> HandlerResult {
     let lang = caller.lang;
-    let election = app.config.election_name.clone();
-    let found = app
-        .store
-        .run(move |c| {
-            let Some(b) = broadcasts::get(c, id)? else {
-                return Ok(None);
-            };
-            let count = match &b.audience {
-                Some(a) => broadcasts::count_audience(c, a, b.mandatory, &election)?,
-                None => 0,
-            };
-            Ok::<_, StoreError>(Some((b, count)))
-        })
-        .await?;
+    let found = broadcasts::preview(app, id).await?;
     let Some((b, count)) = found else {
         return Ok(());
     };

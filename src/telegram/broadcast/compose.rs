@@ -6,11 +6,11 @@ use teloxide::prelude::*;
 use teloxide::types::{MessageEntity, MessageEntityKind};
 
 use super::keyboards::audience_question;
+use crate::app::broadcasts::{self, Draft};
 use crate::args;
 use crate::domain::broadcast::{
     BroadcastText, MAX_TEXT_CHARS, ScheduleError, TextError, parse_schedule,
 };
-use crate::store::broadcasts;
 use crate::telegram::reply::{say, sent};
 use crate::telegram::{App, Caller, HandlerResult};
 
@@ -80,10 +80,9 @@ pub async fn compose(
     };
     let (body, entities) = tail_with_entities(text, msg.entities().unwrap_or_default(), start);
 
-    let id = caller.id;
     let draft = if !body.trim().is_empty() {
         match BroadcastText::parse(&body) {
-            Ok(t) => text_draft(&app, id, t, entities, at, now).await?,
+            Ok(t) => Draft::Text(t, entities),
             Err(TextError::TooLong(count)) => {
                 let reply = lang.t_args(
                     "bc-too-long",
@@ -105,15 +104,12 @@ pub async fn compose(
                     Ok(t) => t,
                     Err(_) => return say(&bot, &app, &caller, chat, lang.t("bc-usage")).await,
                 };
-                let entities = source.entities().unwrap_or_default().to_vec();
-                text_draft(&app, id, t, entities, at, now).await?
+                Draft::Text(t, source.entities().unwrap_or_default().to_vec())
             }
-            None => {
-                let (from, message) = (source.chat.id.0, source.id.0);
-                app.store
-                    .run(move |c| broadcasts::create_copy_draft(c, id, from, message, at, now))
-                    .await?
-            }
+            None => Draft::Copy {
+                chat: source.chat.id.0,
+                message: source.id.0,
+            },
         }
     } else {
         let usage = if scheduled {
@@ -123,28 +119,10 @@ pub async fn compose(
         };
         return say(&bot, &app, &caller, chat, lang.t(usage)).await;
     };
-    tracing::info!(
-        user_id = caller.id,
-        broadcast = draft,
-        "broadcast draft created"
-    );
+    let draft = broadcasts::create_draft(&app, caller.id, draft, at).await?;
     let (text, keyboard) = audience_question(lang, draft);
     let result = bot.send_message(chat, text).reply_markup(keyboard).await;
     sent(&app, caller.id, result).await
-}
-
-/// Saves a text draft with its formatting entities, returning the draft's id.
-async fn text_draft(
-    app: &App,
-    author: i64,
-    text: BroadcastText,
-    entities: Vec<MessageEntity>,
-    at: Option<chrono::DateTime<chrono::Utc>>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> crate::store::Result<i64> {
-    app.store
-        .run(move |c| broadcasts::create_text_draft(c, author, text.as_str(), &entities, at, now))
-        .await
 }
 
 #[cfg(test)]

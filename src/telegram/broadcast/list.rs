@@ -6,9 +6,10 @@ use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
 
 use super::{audience_label, local_time};
+use crate::app::broadcasts;
 use crate::args;
 use crate::i18n::Lang;
-use crate::store::broadcasts::{self, Status};
+use crate::store::broadcasts::Status;
 use crate::telegram::callback::{BroadcastAction, CallbackData};
 use crate::telegram::keyboards::button;
 use crate::telegram::reply::{say, sent};
@@ -32,18 +33,7 @@ fn status_label(lang: Lang, s: Status) -> String {
 /// cancel button.
 pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let items = app
-        .store
-        .run(|c| {
-            broadcasts::recent(c, LIST_LIMIT)?
-                .into_iter()
-                .map(|b| {
-                    let p = broadcasts::progress(c, b.id)?;
-                    Ok((b, p))
-                })
-                .collect::<crate::store::Result<Vec<_>>>()
-        })
-        .await?;
+    let items = broadcasts::recent(&app, LIST_LIMIT).await?;
     if items.is_empty() {
         return say(&bot, &app, &caller, chat, lang.t("bc-list-empty")).await;
     }
