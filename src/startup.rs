@@ -127,7 +127,7 @@ pub async fn start_with_clock(
     let app = build_app(config, clock)?;
     // Build the matcher's index now rather than on the first user's question.
     tokio::task::spawn_blocking(|| {
-        crate::telegram::qa::matcher();
+        crate::app::questions::matcher();
     })
     .await?;
     if let Err(e) = commands::publish_default_menu(&bot).await {

@@ -6,6 +6,8 @@
 
 pub mod broadcasts;
 pub mod clock;
+pub mod pledge;
+pub mod questions;
 pub mod reports;
 pub mod roles;
 

@@ -10,7 +10,10 @@ use crate::domain::UnitCode;
 use crate::i18n::Lang;
 use crate::reports::export::{self, ExportError, ExportSpec};
 use crate::reports::stats::{self, StatsReport};
-use crate::store::{self, audit};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::questions::{self, FeedbackCount};
+use crate::store::users::{self, UserRecord};
+use crate::store::{self, reports};
 
 /// Who asked for an export, as the audit log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,4 +61,45 @@ pub fn export<W: Write>(
     };
     audit::record(c, actor, "export", &detail, app.now())?;
     Ok(rows)
+}
+
+/// The rows an export of `unit` would have, to decide whether to show progress.
+pub async fn export_rows(app: &App, unit: Option<UnitCode>) -> store::Result<i64> {
+    app.store
+        .run(move |c| reports::count_export_rows(c, unit.as_ref().map(UnitCode::as_str)))
+        .await
+}
+
+/// The most asked questions the bot could not answer, with how often.
+pub async fn unanswered(app: &App, limit: usize) -> store::Result<Vec<(String, i64)>> {
+    app.store
+        .run(move |c| questions::top_unanswered(c, limit))
+        .await
+}
+
+/// Helpful and unhelpful votes per rule.
+pub async fn feedback(app: &App) -> store::Result<Vec<FeedbackCount>> {
+    app.store.run(|c| questions::feedback_counts(c)).await
+}
+
+/// The latest audit entries, newest first, each with its actor's record when known (the
+/// operator, actor 0, has none).
+pub async fn audit_log(
+    app: &App,
+    limit: usize,
+) -> store::Result<Vec<(AuditEntry, Option<UserRecord>)>> {
+    app.store
+        .run(move |c| {
+            audit::latest(c, limit)?
+                .into_iter()
+                .map(|e| {
+                    let actor = match e.actor_id {
+                        0 => None,
+                        id => users::get(c, id)?,
+                    };
+                    Ok((e, actor))
+                })
+                .collect()
+        })
+        .await
 }

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::reports::chart::{self, ChartBar};
 use crate::reports::export::{self, ExportError};
 use crate::reports::stats;
-use crate::store::{StoreError, audit, questions, users};
+use crate::store::StoreError;
 
 /// Table rows that keep a /stats message under Telegram's 4096 characters.
 const TELEGRAM_MAX_UNITS: usize = 70;
@@ -229,12 +229,7 @@ async fn export(
     };
 
     let count_unit = unit.clone();
-    let total = app
-        .store
-        .run(move |c| {
-            crate::store::reports::count_export_rows(c, count_unit.as_ref().map(UnitCode::as_str))
-        })
-        .await?;
+    let total = reports::export_rows(&app, count_unit).await?;
     let status = if total > BIG_EXPORT_ROWS {
         let text = export_progress(lang, total, 0);
         match bot.send_message(chat, text).await {
@@ -358,7 +353,7 @@ pub(super) fn cut(mut text: String) -> String {
 
 async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let top = app.store.run(|c| questions::top_unanswered(c, 15)).await?;
+    let top = reports::unanswered(&app, 15).await?;
     let text = if top.is_empty() {
         lang.t("unanswered-empty")
     } else {
@@ -385,7 +380,7 @@ async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
 
 async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let counts = app.store.run(|c| questions::feedback_counts(c)).await?;
+    let counts = reports::feedback(&app).await?;
     let text = if counts.is_empty() {
         lang.t("feedback-empty")
     } else {
@@ -405,31 +400,24 @@ async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
 async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
     let tz = app.config.timezone;
-    let lines = app
-        .store
-        .run(move |c| {
-            let entries = audit::latest(c, 20)?;
-            let mut lines = Vec::with_capacity(entries.len());
-            for e in entries {
-                let actor = if e.actor_id == 0 {
-                    lang.t("audit-operator")
-                } else {
-                    match users::get(c, e.actor_id)? {
-                        Some(u) => format!("{} ({})", crate::app::roles::display_name(&u), u.id),
-                        None => e.actor_id.to_string(),
-                    }
-                };
-                let time = chrono::DateTime::parse_from_rfc3339(&e.at)
-                    .map(|t| t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string())
-                    .unwrap_or(e.at);
-                lines.push(lang.t_args(
-                    "audit-line",
-                    args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
-                ));
-            }
-            Ok::<_, StoreError>(lines)
+    let lines: Vec<String> = reports::audit_log(&app, 20)
+        .await?
+        .into_iter()
+        .map(|(e, actor)| {
+            let actor = match (e.actor_id, actor) {
+                (0, _) => lang.t("audit-operator"),
+                (_, Some(u)) => format!("{} ({})", crate::app::roles::display_name(&u), u.id),
+                (id, None) => id.to_string(),
+            };
+            let time = chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|t| t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string())
+                .unwrap_or(e.at);
+            lang.t_args(
+                "audit-line",
+                args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
+            )
         })
-        .await?;
+        .collect();
     let text = if lines.is_empty() {
         lang.t("audit-empty")
     } else {

@@ -9,11 +9,11 @@ use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 use super::callback::CallbackData;
 use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
-use crate::args;
-use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
+use crate::domain::{Employment, FullName, Nip, UnitCode};
 use crate::i18n::Lang;
-use crate::store::pledges::{self, Pledge};
-use crate::store::users::{self, UserRecord};
+use crate::store::pledges::Pledge;
+use crate::store::users::{Registration, UserRecord};
+use crate::{app, args};
 
 /// Where a registration stands. Each step carries what was collected so far.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -69,11 +69,7 @@ pub async fn start(
         && caller.private
         && caller.record.registration.is_none()
     {
-        let code = unit.code.clone();
-        let id = caller.id;
-        app.store
-            .run(move |c| users::preselect_unit(c, id, &code))
-            .await?;
+        app::pledge::preselect_unit(&app, caller.id, unit.code.clone()).await?;
         text.push_str("\n\n");
         text.push_str(&lang.t_args("start-unit-selected", args!["unit" => &unit.name]));
     }
@@ -105,13 +101,7 @@ pub async fn ikrar(
         )
         .await;
     }
-    let election = app.config.election_name.clone();
-    let id = caller.id;
-    if let Some(existing) = app
-        .store
-        .run(move |c| pledges::get(c, id, &election))
-        .await?
-    {
+    if let Some(existing) = app::pledge::current(&app, caller.id).await? {
         dialogue.exit().await?;
         return send_receipt(&bot, &app, &caller, chat, &existing, true).await;
     }
@@ -212,13 +202,7 @@ pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
             "unit" => unit,
         ],
     );
-    let election = app.config.election_name.clone();
-    let id = caller.id;
-    match app
-        .store
-        .run(move |c| pledges::get(c, id, &election))
-        .await?
-    {
+    match app::pledge::current(&app, caller.id).await? {
         Some(p) => {
             text.push_str("\n\n");
             text.push_str(&receipt_text(&app, lang, &caller.record, &p));
@@ -241,10 +225,7 @@ pub async fn switch_lang(
     chat: ChatId,
     to: Lang,
 ) -> HandlerResult {
-    let id = caller.id;
-    app.store
-        .run(move |c| users::set_language(c, id, to))
-        .await?;
+    app::pledge::set_language(&app, caller.id, to).await?;
     let result = bot
         .send_message(chat, to.t("lang-set"))
         .reply_markup(keyboards::main_menu(to))
@@ -437,13 +418,13 @@ pub async fn on_callback(
                 return stale(&bot, &q, lang).await;
             };
             ack.await?;
-            let unit_code: UnitCode = unit.code.clone();
-            let (id, now) = (caller.id, app.now());
-            app.store
-                .run(move |c| {
-                    users::register(c, id, employment, &name, nip.as_ref(), &unit_code, now)
-                })
-                .await?;
+            let registration = Registration {
+                employment,
+                name,
+                nip,
+                unit: unit.code.clone(),
+            };
+            app::pledge::register(&app, caller.id, registration).await?;
             dialogue.exit().await?;
             if let Some(message) = q.message.as_ref().map(MaybeInaccessibleMessage::id) {
                 let text = lang.t_args("reg-unit-chosen", args!["unit" => &unit.name]);
@@ -480,20 +461,13 @@ async fn confirm(
         return stale(&bot, &q, caller.lang).await;
     }
     let chat = dialogue.chat_id();
-    let election = app.config.election_name.clone();
-    let hash = pledge::text_hash(&app.pledge_text.render(caller.lang, &election));
-    let (id, now) = (caller.id, app.now());
     // Independent steps run together: this is the busiest moment before an election.
     let (ack, logged) = tokio::join!(
         bot.answer_callback_query(q.id.clone()).into_future(),
-        app.store
-            .run(move |c| pledges::confirm(c, id, &election, &hash, now)),
+        app::pledge::confirm(&app, caller.id, caller.lang),
     );
     let (p, created) = logged?;
     ack?;
-    if created {
-        tracing::info!(user_id = id, "pledge confirmed");
-    }
     if state != State::Idle {
         dialogue.exit().await?;
     }

@@ -1,6 +1,6 @@
 //! Questions and answers in the chat: free text, /tanya, topic browsing, feedback.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
@@ -9,22 +9,9 @@ use super::callback::CallbackData;
 use super::keyboards::button;
 use super::reply::{note_in_private, sent, stale};
 use super::{App, Caller, HandlerResult};
+use crate::app::questions;
 use crate::i18n::Lang;
-use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, Verdict, kb, render_html};
-use crate::store::questions;
-
-/// Built once per process: the matcher precomputes its index from the knowledge base.
-pub fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<Matcher> = OnceLock::new();
-    MATCHER.get_or_init(Matcher::new)
-}
-
-fn facts(app: &App) -> ElectionFacts {
-    ElectionFacts {
-        name: app.config.election_name.clone(),
-        date: app.config.election_date,
-    }
-}
+use crate::knowledge::{Answer, RuleId, Topic, Verdict, kb, render_html};
 
 fn answer_keyboard(lang: Lang, rule: Option<RuleId>) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![button(
@@ -90,21 +77,10 @@ pub async fn answer_question(
     if question.is_empty() {
         return show_topics(bot, app, caller, chat, None).await;
     }
-    let m = matcher().classify(question);
     // The user's chosen language wins; the question's language only fills in for a
     // user who never chose (English questions from an Indonesian-default user still get Indonesian
     // labels, which the user can switch with /lang).
-    let lang = caller.lang;
-    let answer = match m.rule {
-        Some(rule) => Answer::for_rule(rule, lang, &facts(app), app.today()),
-        None => {
-            let (id, text, score, now) = (caller.id, question.to_owned(), m.score, app.now());
-            app.store
-                .run(move |c| questions::record_unanswered(c, Some(id), &text, m.lang, score, now))
-                .await?;
-            Answer::declined(lang, &app.config.helpdesk_contact)
-        }
-    };
+    let answer = questions::ask(app, caller.id, question, caller.lang).await?;
     send_answer(bot, app, caller, chat, &answer).await
 }
 
@@ -254,17 +230,14 @@ pub async fn on_callback(
                 return stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
-            let answer = Answer::for_rule(rule, lang, &facts(&app), app.today());
+            let answer = questions::answer_for(&app, rule, lang);
             send_answer(&bot, &app, &caller, chat, &answer).await
         }
         CallbackData::Feedback { rule, helpful } => {
             let Ok(rule) = RuleId::parse(&rule) else {
                 return stale(&bot, &q, lang).await;
             };
-            let (id, now) = (caller.id, app.now());
-            app.store
-                .run(move |c| questions::record_feedback(c, id, rule.as_str(), helpful, now))
-                .await?;
+            questions::feedback(&app, caller.id, rule, helpful).await?;
             bot.answer_callback_query(q.id.clone())
                 .text(lang.t("qa-feedback-thanks"))
                 .await?;

@@ -12,7 +12,6 @@ use super::{App, Caller, HandlerResult};
 use crate::args;
 use crate::i18n::Lang;
 use crate::reminders::{ReminderKind, Schedule};
-use crate::store::users;
 
 /// The schedule as the user reads it: upcoming reminders in local time, then the mute state.
 pub fn schedule_text(
@@ -83,10 +82,7 @@ pub async fn set_muted(
     mute: bool,
 ) -> HandlerResult {
     let id = caller.id;
-    app.store
-        .run(move |c| users::set_reminders_muted(c, id, mute))
-        .await?;
-    tracing::info!(user_id = id, muted = mute, "reminder preference changed");
+    crate::app::pledge::set_reminders_muted(&app, id, mute).await?;
     bot.answer_callback_query(q.id.clone()).await?;
     let text = schedule_text(&app, caller.lang, mute, app.now());
     match q.regular_message() {
