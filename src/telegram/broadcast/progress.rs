@@ -7,41 +7,37 @@ use super::list::grouped;
 use crate::args;
 use crate::delivery::{SharedPacer, paced};
 use crate::domain::broadcast::Progress;
-use crate::i18n::Lang;
+use crate::i18n::{Arg, Lang};
 use crate::store::broadcasts::Broadcast;
 use crate::store::users;
 use crate::telegram::App;
 use crate::telegram::callback::{BroadcastAction, CallbackData};
 use crate::telegram::keyboards::button;
 
-pub fn progress_text(lang: Lang, id: i64, p: &Progress, rate: u32) -> String {
-    let g = |n| grouped(lang, n);
+/// The counts every progress message shows, and the one figure that differs.
+fn counts_text(lang: Lang, key: &str, id: i64, p: &Progress, last: (&'static str, Arg)) -> String {
+    let g = |n| Arg::from(grouped(lang, n));
     lang.t_args(
-        "bc-progress",
-        args![
-            "id" => id,
-            "sent" => g(p.sent),
-            "total" => g(p.total),
-            "failed" => g(p.failed),
-            "blocked" => g(p.blocked),
-            "minutes" => p.eta_minutes(rate),
+        key,
+        &[
+            ("id", Arg::from(id)),
+            ("sent", g(p.sent)),
+            ("total", g(p.total)),
+            ("failed", g(p.failed)),
+            ("blocked", g(p.blocked)),
+            last,
         ],
     )
 }
 
+pub fn progress_text(lang: Lang, id: i64, p: &Progress, rate: u32) -> String {
+    let minutes = ("minutes", Arg::from(p.eta_minutes(rate)));
+    counts_text(lang, "bc-progress", id, p, minutes)
+}
+
 pub fn final_text(lang: Lang, id: i64, p: &Progress) -> String {
-    let g = |n| grouped(lang, n);
-    lang.t_args(
-        "bc-final",
-        args![
-            "id" => id,
-            "sent" => g(p.sent),
-            "total" => g(p.total),
-            "failed" => g(p.failed),
-            "blocked" => g(p.blocked),
-            "cancelled" => g(p.cancelled),
-        ],
-    )
+    let cancelled = ("cancelled", Arg::from(grouped(lang, p.cancelled)));
+    counts_text(lang, "bc-final", id, p, cancelled)
 }
 
 async fn officer_lang(app: &App, user_id: i64) -> Lang {
