@@ -10,6 +10,7 @@ pub mod pledge;
 pub mod questions;
 pub mod reports;
 pub mod roles;
+pub mod users;
 
 use std::sync::Arc;
 

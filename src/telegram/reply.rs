@@ -5,9 +5,9 @@ use teloxide::types::UpdateKind;
 use teloxide::{ApiError, RequestError};
 
 use super::{App, Caller, HandlerResult};
+use crate::app::users;
 use crate::args;
 use crate::i18n::Lang;
-use crate::store::users;
 
 /// True when Telegram says this chat can never receive from us again (until they return).
 pub fn is_unreachable(err: &RequestError) -> bool {
@@ -30,10 +30,7 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
     match result {
         Ok(_) => Ok(()),
         Err(e) if is_unreachable(&e) => {
-            tracing::info!(user_id, "user is unreachable; marked blocked");
-            app.store
-                .run(move |c| users::mark_blocked(c, user_id))
-                .await?;
+            users::mark_unreachable(app, user_id).await?;
             Ok(())
         }
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
@@ -92,12 +89,7 @@ pub async fn apologise(bot: &Bot, app: &App, update: &Update) {
         app.config.default_locale,
     );
     let saved = match user.and_then(|u| i64::try_from(u.id.0).ok()) {
-        Some(id) => app
-            .store
-            .run(move |c| users::get(c, id))
-            .await
-            .ok()
-            .flatten(),
+        Some(id) => users::get(app, id).await.ok().flatten(),
         None => None,
     };
     let lang = saved.map_or(telegram, |u| u.language);

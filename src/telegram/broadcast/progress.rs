@@ -4,12 +4,12 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
 use super::list::grouped;
+use crate::app::users;
 use crate::args;
 use crate::delivery::{SharedPacer, paced};
 use crate::domain::broadcast::Progress;
 use crate::i18n::{Arg, Lang};
 use crate::store::broadcasts::Broadcast;
-use crate::store::users;
 use crate::telegram::App;
 use crate::telegram::callback::{BroadcastAction, CallbackData};
 use crate::telegram::keyboards::button;
@@ -40,16 +40,6 @@ pub fn final_text(lang: Lang, id: i64, p: &Progress) -> String {
     counts_text(lang, "bc-final", id, p, cancelled)
 }
 
-async fn officer_lang(app: &App, user_id: i64) -> Lang {
-    app.store
-        .run(move |c| users::get(c, user_id))
-        .await
-        .ok()
-        .flatten()
-        .map(|u| u.language)
-        .unwrap_or(app.config.default_locale)
-}
-
 /// Edits the officer's one progress message (called by the delivery reporter).
 pub async fn report_progress(
     bot: &Bot,
@@ -61,7 +51,7 @@ pub async fn report_progress(
     let (Some(chat), Some(message)) = (b.status_chat, b.status_message) else {
         return;
     };
-    let lang = officer_lang(app, b.created_by).await;
+    let lang = users::language_of(app, b.created_by).await;
     let text = progress_text(lang, b.id, p, app.config.broadcast_rate);
     let stop = InlineKeyboardMarkup::new([[button(
         lang.t_args("btn-bc-stop", args!["id" => b.id]),
@@ -83,7 +73,7 @@ pub async fn report_final(bot: &Bot, app: &App, pacer: &SharedPacer, b: &Broadca
     let (Some(chat), Some(message)) = (b.status_chat, b.status_message) else {
         return;
     };
-    let lang = officer_lang(app, b.created_by).await;
+    let lang = users::language_of(app, b.created_by).await;
     let text = final_text(lang, b.id, p);
     paced(pacer).await;
     if let Err(e) = bot
