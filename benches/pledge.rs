@@ -14,6 +14,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{TestUser, spawn_app};
+use netralitas_bot::app::Clock;
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::store::{Store, pledges, users};
@@ -26,9 +27,10 @@ fn seed(store: &Store, ids: std::ops::Range<i64>) {
     store
         .with(|c| {
             let tx = c.transaction()?;
+            let now = Clock::system().now();
             for id in ids {
-                users::touch(&tx, id, "Bench", None, Lang::Id)?;
-                users::register(&tx, id, Employment::Pppk, &name, None, &unit)?;
+                users::touch(&tx, id, "Bench", None, Lang::Id, now)?;
+                users::register(&tx, id, Employment::Pppk, &name, None, &unit, now)?;
             }
             tx.commit()?;
             Ok(())
@@ -78,7 +80,7 @@ fn raw_inserts(n: i64) -> f64 {
     store
         .with(|c| {
             for id in 1..=n {
-                pledges::confirm(c, id, ELECTION, "0123456789abcdef")?;
+                pledges::confirm(c, id, ELECTION, "0123456789abcdef", Clock::system().now())?;
             }
             Ok(())
         })

@@ -40,6 +40,12 @@ impl Lang {
         }
     }
 
+    /// The language of a stored `code()`: the one enum-string convention of the crate
+    /// (`code` out, `parse` back). `FromStr` is for what people type in configuration.
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// Maps a Telegram `language_code` ("en", "en-GB", "id", "jv", ...) to a bot language:
     /// English speakers get English, everyone else the deployment default.
     pub fn from_telegram(code: Option<&str>, default: Lang) -> Lang {
@@ -67,6 +73,11 @@ impl Lang {
     /// Looks up a message without arguments.
     pub fn t(self, key: &str) -> String {
         LOCALES.lookup(self.langid(), key)
+    }
+
+    /// Whether this language defines `key` (menus check their derived keys with it).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES.try_lookup(self.langid(), key).is_some()
     }
 
     /// Looks up a message with named arguments.

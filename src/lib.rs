@@ -1,5 +1,6 @@
 //! netralitas-bot: election-neutrality pledges and Q&A for Indonesian civil servants, on Telegram.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod delivery;

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use netralitas_bot::app::Clock;
 use netralitas_bot::cli::{Cli, Cmd, KbAction};
 use netralitas_bot::config::Config;
 use netralitas_bot::knowledge::{self, AskInput, ElectionFacts};
@@ -65,22 +66,13 @@ fn main() -> ExitCode {
                 })
             }
             Cmd::Stats => {
-                let app = startup::build_app(config)?;
-                print!(
-                    "{}",
-                    netralitas_bot::reports::cli::stats(&app.config, &app.store, &app.units)?
-                );
+                let app = startup::build_app(config, Clock::system())?;
+                print!("{}", netralitas_bot::cli::stats(&app)?);
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Export { out, unit } => {
-                let app = startup::build_app(config)?;
-                let rows = netralitas_bot::reports::cli::export(
-                    &app.config,
-                    &app.store,
-                    &app.units,
-                    &out,
-                    unit.as_deref(),
-                )?;
+                let app = startup::build_app(config, Clock::system())?;
+                let rows = netralitas_bot::cli::export(&app, &out, unit.as_deref())?;
                 eprintln!("{rows} rows written to {}", out.display());
                 Ok(ExitCode::SUCCESS)
             }

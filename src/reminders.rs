@@ -4,35 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::config::Config;
-
-/// "Now", injectable: production uses the system clock; tests shift it so the real bot runs
-/// as if it were, say, one second before a reminder. A shift (not a frozen instant) keeps
-/// timers and deadlines moving normally.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Clock {
-    offset: TimeDelta,
-}
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock::default()
-    }
-
-    /// A clock that reads `at` right now and then runs at normal speed.
-    pub fn starting_at(at: DateTime<Utc>) -> Clock {
-        Clock {
-            offset: at - Utc::now(),
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset
-    }
-}
 
 /// What a reminder says. Days inside the quiet period get the "keep neutral" reminder for
 /// everyone instead of the pledge reminder for those who haven't pledged.
@@ -47,14 +22,6 @@ impl ReminderKind {
         match self {
             ReminderKind::Pledge => "pledge",
             ReminderKind::Neutral => "neutral",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<ReminderKind> {
-        match code {
-            "pledge" => Some(ReminderKind::Pledge),
-            "neutral" => Some(ReminderKind::Neutral),
-            _ => None,
         }
     }
 
@@ -248,13 +215,5 @@ mod tests {
         assert_eq!(send.unwrap().days_before, 7);
         assert_eq!(skipped.len(), 2);
         assert_eq!(catch_up(Vec::new()), (None, Vec::new()));
-    }
-
-    #[test]
-    fn a_shifted_clock_reads_the_chosen_instant() {
-        let at = utc("2020-11-09T00:59:59Z");
-        let c = Clock::starting_at(at);
-        let diff = (c.now() - at).num_milliseconds();
-        assert!((0..1000).contains(&diff), "{diff}");
     }
 }

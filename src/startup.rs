@@ -10,13 +10,14 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::{Polling, UpdateListener};
 use tokio::task::JoinHandle;
 
+use crate::app::{App, Clock};
 use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
-use crate::reminders::Clock;
 use crate::store::Store;
+use crate::telegram::outlet::TelegramOutlet;
 use crate::telegram::storage::SqliteDialogues;
-use crate::telegram::{App, commands, schema};
+use crate::telegram::{commands, schema};
 
 /// How long one getUpdates call waits on Telegram. Long enough to keep idle traffic low,
 /// short enough that a shutdown doesn't hang on an open poll.
@@ -27,7 +28,7 @@ pub const STOP_GRACE: Duration = Duration::from_secs(10);
 
 /// Opens the store and loads the deployment's files: everything the bot needs before it
 /// talks to Telegram, so a bad file stops start-up with a clear message.
-pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
+pub fn build_app(config: Config, clock: Clock) -> anyhow::Result<Arc<App>> {
     let store = Store::open(&config.database_path).with_context(|| {
         format!(
             "DATABASE_PATH: cannot open {}",
@@ -37,7 +38,7 @@ pub fn build_app(config: Config) -> anyhow::Result<Arc<App>> {
     let units = Units::load(config.units_file.as_deref()).context("UNITS_FILE")?;
     let pledge_text = PledgeText::load(config.pledge_file.as_deref())
         .map_err(|e| anyhow::anyhow!("PLEDGE_FILE: {e}"))?;
-    Ok(App::new(config, store, units, pledge_text))
+    Ok(App::new(config, store, units, pledge_text, clock))
 }
 
 pub fn bot(config: &Config) -> anyhow::Result<Bot> {
@@ -102,13 +103,13 @@ impl Running {
             tracing::warn!("the dispatcher did not stop within {STOP_GRACE:?}; aborting it");
             self.dispatcher.abort();
         }
-        self.workers.stop().await;
+        self.workers.stop(STOP_GRACE).await;
     }
 
     /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
-        self.workers.stop().await;
+        self.workers.stop(STOP_GRACE).await;
     }
 
     /// Runs until `stop` resolves, then stops everything; or until the dispatcher ends on its
@@ -125,7 +126,7 @@ impl Running {
             self.stop().await;
             return Ok(());
         };
-        self.workers.stop().await;
+        self.workers.stop(STOP_GRACE).await;
         match ended {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(anyhow::anyhow!("the dispatcher could not start: {e}")),
@@ -167,10 +168,10 @@ pub async fn start_with_clock(
     clock: Clock,
 ) -> anyhow::Result<Running> {
     let bot = bot(&config)?;
-    let app = build_app(config)?;
+    let app = build_app(config, clock)?;
     // Build the matcher's index now rather than on the first user's question.
     tokio::task::spawn_blocking(|| {
-        crate::telegram::qa::matcher();
+        crate::app::questions::matcher();
     })
     .await?;
     if let Err(e) = commands::publish_default_menu(&bot).await {
@@ -181,13 +182,16 @@ pub async fn start_with_clock(
 
     // The outbox worker paces itself: interactive replies never wait behind a broadcast.
     let wakeup = Wakeup::new();
-    let workers = Workers::spawn(bot.clone(), app.clone(), clock, wakeup.clone());
+    let outlet = TelegramOutlet {
+        bot: bot.clone(),
+        app: app.clone(),
+    };
+    let workers = Workers::spawn(outlet, app.clone(), wakeup.clone());
 
     let dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
-            SqliteDialogues::new(app.store.clone()),
-            clock,
+            SqliteDialogues::new(app.store.clone(), app.clock),
             wakeup
         ])
         .default_handler(|_| async {})

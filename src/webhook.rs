@@ -59,7 +59,7 @@ async fn health(store: Store) -> (StatusCode, &'static str) {
             c.query_row("SELECT COUNT(*) FROM users WHERE id = 0", [], |r| {
                 r.get::<_, i64>(0)
             })?;
-            Ok(())
+            Ok::<(), crate::store::StoreError>(())
         })
         .await;
     match probe {

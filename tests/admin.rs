@@ -26,7 +26,7 @@ fn hr() -> TestUser {
 fn seed(app: &TestApp, id: i64, name: &str, unit: &str, pledged: bool) {
     app.store()
         .with(|c| {
-            users::touch(c, id, name, None, Lang::Id)?;
+            users::touch(c, id, name, None, Lang::Id, common::now())?;
             users::register(
                 c,
                 id,
@@ -34,9 +34,10 @@ fn seed(app: &TestApp, id: i64, name: &str, unit: &str, pledged: bool) {
                 &FullName::parse(name).unwrap(),
                 None,
                 &UnitCode::parse(unit).unwrap(),
+                common::now(),
             )?;
             if pledged {
-                pledges::confirm(c, id, ELECTION, "h")?;
+                pledges::confirm(c, id, ELECTION, "h", common::now())?;
             }
             Ok(())
         })
@@ -48,7 +49,7 @@ fn seed_many(app: &TestApp, n: i64) {
         .with(|c| {
             let tx = c.transaction()?;
             for id in 100_000..100_000 + n {
-                users::touch(&tx, id, "x", None, Lang::Id)?;
+                users::touch(&tx, id, "x", None, Lang::Id, common::now())?;
                 users::register(
                     &tx,
                     id,
@@ -56,6 +57,7 @@ fn seed_many(app: &TestApp, n: i64) {
                     &FullName::parse(&format!("Pegawai {id}")).unwrap(),
                     None,
                     &UnitCode::parse("dinkes").unwrap(),
+                    common::now(),
                 )?;
             }
             tx.commit()?;
@@ -267,12 +269,33 @@ async fn unanswered_questions_and_feedback_are_reported_to_admins() {
     let app = spawn_app().await;
     app.store()
         .with(|c| {
-            questions::record_unanswered(c, Some(1), "Kapan THR cair?", Lang::Id, 0.1)?;
-            questions::record_unanswered(c, Some(2), "kapan thr cair?", Lang::Id, 0.1)?;
-            questions::record_unanswered(c, Some(3), "<b>Boleh</b> ikut kampanye?", Lang::Id, 0.1)?;
-            questions::record_feedback(c, 1, "hand_gesture", true)?;
-            questions::record_feedback(c, 1, "vote_at_tps", false)?;
-            questions::record_feedback(c, 2, "vote_at_tps", false)?;
+            questions::record_unanswered(
+                c,
+                Some(1),
+                "Kapan THR cair?",
+                Lang::Id,
+                0.1,
+                common::now(),
+            )?;
+            questions::record_unanswered(
+                c,
+                Some(2),
+                "kapan thr cair?",
+                Lang::Id,
+                0.1,
+                common::now(),
+            )?;
+            questions::record_unanswered(
+                c,
+                Some(3),
+                "<b>Boleh</b> ikut kampanye?",
+                Lang::Id,
+                0.1,
+                common::now(),
+            )?;
+            questions::record_feedback(c, 1, "hand_gesture", true, common::now())?;
+            questions::record_feedback(c, 1, "vote_at_tps", false, common::now())?;
+            questions::record_feedback(c, 2, "vote_at_tps", false, common::now())?;
             Ok(())
         })
         .unwrap();
@@ -317,7 +340,7 @@ async fn the_audit_shows_the_latest_entries_newest_first() {
     app.store()
         .with(|c| {
             for i in 0..25 {
-                audit::record(c, 0, "backup", &format!("n={i}"))?;
+                audit::record(c, 0, "backup", &format!("n={i}"), common::now())?;
             }
             Ok(())
         })
@@ -336,7 +359,9 @@ async fn people_without_the_role_are_refused_every_report_and_nothing_leaks() {
     let app = spawn_app().await;
     seed(&app, 1, "Ani", "dinkes", true);
     app.store()
-        .with(|c| questions::record_unanswered(c, Some(1), "rahasia?", Lang::Id, 0.1))
+        .with(|c| {
+            questions::record_unanswered(c, Some(1), "rahasia?", Lang::Id, 0.1, common::now())
+        })
         .unwrap();
     let refused = Lang::Id.t("refused-role");
     let asn = TestUser::indonesian(555, "Biasa");

@@ -432,6 +432,7 @@ impl Matrix {
                     &FullName::parse(ASN_NAME).unwrap(),
                     Some(&Nip::parse(ASN_NIP, today).unwrap()),
                     &UnitCode::parse("setda").unwrap(),
+                    chrono::Utc::now(),
                 )?;
                 users::set_role(c, ADMIN_ID, Role::Admin)?;
                 Ok(())

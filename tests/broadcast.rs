@@ -218,12 +218,12 @@ fn rows_in_flight_at_a_crash_go_out_again_and_sent_ones_do_not() {
         store
             .with(|c| {
                 let now = chrono::Utc::now();
-                let id = broadcasts::create_text_draft(c, HR_ID, "x", None, None, now)?;
+                let id = broadcasts::create_text_draft(c, HR_ID, "x", &[], None, now)?;
                 broadcasts::set_audience(
                     c,
                     id,
                     HR_ID,
-                    &netralitas_bot::delivery::message::Audience::All,
+                    &netralitas_bot::domain::broadcast::Audience::All,
                 )?;
                 broadcasts::confirm(c, id, HR_ID, "E", now, None)?;
                 let a = outbox::claim_next(c, now)?.unwrap();

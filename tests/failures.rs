@@ -10,7 +10,7 @@ use netralitas_bot::store::users;
 fn register(app: &TestApp, user: &TestUser, lang: Lang) {
     app.store()
         .with(|c| {
-            users::touch(c, user.id, &user.full_name(), None, lang)?;
+            users::touch(c, user.id, &user.full_name(), None, lang, common::now())?;
             users::register(
                 c,
                 user.id,
@@ -18,6 +18,7 @@ fn register(app: &TestApp, user: &TestUser, lang: Lang) {
                 &FullName::parse("Ani Lestari").unwrap(),
                 None,
                 &UnitCode::parse("dinkes").unwrap(),
+                common::now(),
             )
         })
         .unwrap();

@@ -84,8 +84,12 @@ async fn a_new_user_registers_pledges_and_gets_a_receipt() {
     assert!(receipt.contains(&stored.receipt_code));
     assert_eq!(stored.text_hash.len(), 64);
     let user_row = app.store().with(|c| users::get(c, 101)).unwrap().unwrap();
-    assert_eq!(user_row.nip.as_deref(), Some(VALID_NIP));
-    assert_eq!(user_row.employment, Some(Employment::Pns));
+    let registration = user_row.registration.expect("registered");
+    assert_eq!(
+        registration.nip.as_ref().map(|n| n.as_str()),
+        Some(VALID_NIP)
+    );
+    assert_eq!(registration.employment, Employment::Pns);
 }
 
 #[tokio::test]
@@ -143,7 +147,7 @@ async fn english_users_get_english() {
 fn seed(app: &TestApp, id: i64, unit: &str, pledged: bool) {
     app.store()
         .with(|c| {
-            users::touch(c, id, "Seed", None, Lang::Id)?;
+            users::touch(c, id, "Seed", None, Lang::Id, common::now())?;
             let name = FullName::parse("Seed User").unwrap();
             users::register(
                 c,
@@ -152,9 +156,10 @@ fn seed(app: &TestApp, id: i64, unit: &str, pledged: bool) {
                 &name,
                 None,
                 &UnitCode::parse(unit).unwrap(),
+                common::now(),
             )?;
             if pledged {
-                pledges::confirm(c, id, "Pilkada Serentak 2020", "h")?;
+                pledges::confirm(c, id, "Pilkada Serentak 2020", "h", common::now())?;
             }
             Ok(())
         })
@@ -199,7 +204,7 @@ async fn a_deep_link_preselects_the_unit() {
     let reply = press_button(&app, &user, "✅ Dinas Sosial").await;
     assert!(reply.contains("IKRAR"), "{reply}");
     let row = app.store().with(|c| users::get(c, 105)).unwrap().unwrap();
-    assert_eq!(row.unit_code.as_deref(), Some("dinsos"));
+    assert_eq!(row.unit_hint().map(|u| u.as_str()), Some("dinsos"));
 }
 
 fn last_callback_answer(app: &TestApp) -> Value {
@@ -314,7 +319,7 @@ async fn groups_get_command_answers_but_never_a_registration() {
     app.say(&user, "/status").await;
     assert_eq!(app.api.messages_to(group).len(), 1);
     let row = app.store().with(|c| users::get(c, 108)).unwrap().unwrap();
-    assert!(!row.registered);
+    assert!(row.registration.is_none());
 }
 
 #[tokio::test]

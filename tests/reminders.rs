@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{FakeBotApi, HR_ID, OWNER_ID, TestUser};
+use netralitas_bot::app::Clock;
 use netralitas_bot::config::Config;
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
-use netralitas_bot::reminders::{Clock, Schedule};
+use netralitas_bot::reminders::Schedule;
 use netralitas_bot::startup::{self, Running};
 use netralitas_bot::store::{Store, pledges, users};
 
@@ -94,7 +95,7 @@ impl ClockApp {
 fn register(store: &Store, id: i64, lang: Lang) {
     store
         .with(|c| {
-            users::touch(c, id, "ASN", None, lang)?;
+            users::touch(c, id, "ASN", None, lang, common::now())?;
             users::register(
                 c,
                 id,
@@ -102,6 +103,7 @@ fn register(store: &Store, id: i64, lang: Lang) {
                 &FullName::parse("Pegawai").unwrap(),
                 None,
                 &UnitCode::parse("setda").unwrap(),
+                common::now(),
             )
         })
         .unwrap();
@@ -211,7 +213,7 @@ async fn pledge_reminders_skip_the_pledged_and_muted_but_quiet_days_reach_everyo
     }
     store
         .with(|c| {
-            pledges::confirm(c, 511, ELECTION, "h")?;
+            pledges::confirm(c, 511, ELECTION, "h", common::now())?;
             users::set_reminders_muted(c, 512, true)
         })
         .unwrap();

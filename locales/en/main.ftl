@@ -16,7 +16,6 @@ btn-lang = 🌐 Bahasa Indonesia
 help-title = Available commands:
 help-admin-title = Admin commands:
 help-hr-title = HR commands:
-cmd-start = start and main menu
 cmd-ikrar = take the ASN neutrality pledge
 cmd-status = your registration and receipt
 cmd-tanya = ask about the neutrality rules

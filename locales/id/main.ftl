@@ -16,7 +16,6 @@ btn-lang = 🌐 English
 help-title = Perintah yang tersedia:
 help-admin-title = Perintah admin:
 help-hr-title = Perintah HR:
-cmd-start = mulai dan menu utama
 cmd-ikrar = ikrar netralitas ASN
 cmd-status = status pendaftaran dan tanda terima
 cmd-tanya = tanya aturan netralitas

@@ -6,26 +6,21 @@
 //! schedule shared by every outbox request, not teloxide's `Throttle`: interactive replies
 //! never queue behind a broadcast, and a 429 pauses only the outbox.
 
-pub mod message;
 pub mod scheduler;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::prelude::*;
-use teloxide::types::{MessageEntity, MessageId};
-use teloxide::{ApiError, RequestError};
 use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-use crate::args;
-use crate::reminders::Clock;
-use crate::store::broadcasts::{self, Content};
+use crate::app::App;
+use crate::domain::broadcast::Progress;
+use crate::store::StoreError;
+use crate::store::broadcasts::{self, Broadcast, Content};
 use crate::store::outbox::{self, Claimed};
-use crate::telegram::App;
-use crate::telegram::reply::is_unreachable;
 
 /// Requests in flight at once. At 30/s and ~100 ms per request three would do; more
 /// covers slow moments without letting a burst through (the pacer still spaces them).
@@ -117,23 +112,28 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Sorts Telegram's answer: 403s are final, 429 pauses, server and network trouble retries,
-/// and any other refusal (a malformed request) would fail the same way again.
-pub fn classify(result: Result<(), RequestError>) -> Outcome {
-    let err = match result {
-        Ok(()) => return Outcome::Sent,
-        Err(e) => e,
-    };
-    let text: String = err.to_string().chars().take(200).collect();
-    match &err {
-        RequestError::RetryAfter(s) => Outcome::RetryAfter(s.duration()),
-        e if is_unreachable(e) => Outcome::Blocked(text),
-        RequestError::Network(_)
-        | RequestError::Io(_)
-        | RequestError::InvalidJson { .. }
-        | RequestError::Api(ApiError::Unknown(_)) => Outcome::Retry(text),
-        _ => Outcome::Failed(text),
-    }
+/// The messenger as the worker sees it: one request per outbox row, and the HR officer's
+/// progress message. The Telegram layer implements it; the worker never sees a `Bot`.
+pub trait Outlet: Send + Sync + 'static {
+    /// Sends one recipient's copy and sorts the answer.
+    fn send(&self, row: &Claimed, content: &Content) -> impl Future<Output = Outcome> + Send;
+
+    /// Shows how far a running broadcast got. Each request waits for a slot of `pacer`, so
+    /// reports can't push the outbox over Telegram's limit.
+    fn progress(
+        &self,
+        b: &Broadcast,
+        p: &Progress,
+        pacer: &SharedPacer,
+    ) -> impl Future<Output = ()> + Send;
+
+    /// Tells the officer a broadcast is over, paced like [`Outlet::progress`].
+    fn finished(
+        &self,
+        b: &Broadcast,
+        p: &Progress,
+        pacer: &SharedPacer,
+    ) -> impl Future<Output = ()> + Send;
 }
 
 /// Seconds to wait before retry number `attempts + 1`: 1, 2, 4, 8 … capped at a minute.
@@ -142,10 +142,9 @@ fn backoff(attempts: i64) -> chrono::Duration {
 }
 
 /// Shared by the worker's tasks.
-struct Ctx {
-    bot: Bot,
+struct Ctx<O> {
+    outlet: O,
     app: Arc<App>,
-    clock: Clock,
     pacer: SharedPacer,
 }
 
@@ -157,24 +156,24 @@ pub struct Workers {
 
 impl Workers {
     /// Starts the delivery worker, the progress reporter and the reminder scheduler.
-    pub fn spawn(bot: Bot, app: Arc<App>, clock: Clock, wakeup: Wakeup) -> Workers {
+    pub fn spawn<O: Outlet>(outlet: O, app: Arc<App>, wakeup: Wakeup) -> Workers {
         let (stop, stopped) = watch::channel(false);
         let ctx = Arc::new(Ctx {
             pacer: Arc::new(Mutex::new(Pacer::new(app.config.broadcast_rate))),
-            bot,
+            outlet,
             app,
-            clock,
         });
         let tasks = vec![
             tokio::spawn(run(ctx.clone(), wakeup.clone(), stopped.clone())),
             tokio::spawn(report(ctx.clone(), stopped.clone())),
-            tokio::spawn(scheduler::run(ctx.app.clone(), ctx.clock, wakeup, stopped)),
+            tokio::spawn(scheduler::run(ctx.app.clone(), wakeup, stopped)),
         ];
         Workers { stop, tasks }
     }
 
-    /// Stops claiming, lets requests in flight finish (briefly), and waits for the tasks.
-    pub async fn stop(mut self) {
+    /// Stops claiming, lets requests in flight finish (briefly), and waits up to `grace`
+    /// for the tasks.
+    pub async fn stop(mut self, grace: Duration) {
         let _ = self.stop.send(true);
         let tasks = &mut self.tasks;
         let graceful = async move {
@@ -184,10 +183,7 @@ impl Workers {
         };
         // Never hang a shutdown: rows a worker was sending when aborted are reset to
         // pending at the next start.
-        if tokio::time::timeout(crate::startup::STOP_GRACE, graceful)
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(grace, graceful).await.is_err() {
             tracing::warn!("delivery workers did not stop in time; aborting them");
             for task in &self.tasks {
                 task.abort();
@@ -201,7 +197,7 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
-async fn run(ctx: Arc<Ctx>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
+async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
     match ctx.app.store.run(|c| outbox::reset_in_flight(c)).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(rows = n, "outbox rows left in flight go out again"),
@@ -220,7 +216,7 @@ async fn run(ctx: Arc<Ctx>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
             _ = paced(&ctx.pacer) => {}
             _ = stopped(&mut stop) => break,
         }
-        let now = ctx.clock.now();
+        let now = ctx.app.now();
         let claimed = ctx.app.store.run(move |c| outbox::claim_next(c, now)).await;
         match claimed {
             Ok(Some(row)) => {
@@ -266,7 +262,7 @@ async fn run(ctx: Arc<Ctx>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
 }
 
 /// Until the next retry falls due, but never longer than the idle poll.
-async fn idle_sleep(ctx: &Ctx) -> Duration {
+async fn idle_sleep<O>(ctx: &Ctx<O>) -> Duration {
     let next = ctx
         .app
         .store
@@ -274,12 +270,12 @@ async fn idle_sleep(ctx: &Ctx) -> Duration {
         .await
         .ok()
         .flatten();
-    next.and_then(|at| (at - ctx.clock.now()).to_std().ok())
+    next.and_then(|at| (at - ctx.app.now()).to_std().ok())
         .map_or(IDLE_POLL, |d| d.min(IDLE_POLL))
 }
 
-async fn content_of(
-    ctx: &Ctx,
+async fn content_of<O>(
+    ctx: &Ctx<O>,
     cache: &mut HashMap<i64, Arc<Content>>,
     id: i64,
 ) -> Option<Arc<Content>> {
@@ -297,43 +293,20 @@ async fn content_of(
     Some(content)
 }
 
-/// One request to Telegram for one recipient, and its result written back.
-async fn deliver(ctx: Arc<Ctx>, row: Claimed, content: Arc<Content>, _slot: OwnedSemaphorePermit) {
-    let chat = ChatId(row.user_id);
-    let bot = &ctx.bot;
-    let result = match &*content {
-        Content::Text { body, entities } => {
-            let mut req = bot.send_message(chat, body);
-            if let Some(e) = entities
-                .as_deref()
-                .and_then(|j| serde_json::from_str::<Vec<MessageEntity>>(j).ok())
-            {
-                req = req.entities(e);
-            }
-            req.await.map(|_| ())
-        }
-        Content::Copy {
-            chat: from,
-            message,
-        } => bot
-            .copy_message(chat, ChatId(*from), MessageId(*message))
-            .await
-            .map(|_| ()),
-        Content::Reminder { key, days_before } => {
-            let text = row.lang.t_args(
-                key,
-                args!["election" => &ctx.app.config.election_name, "days" => *days_before],
-            );
-            bot.send_message(chat, text).await.map(|_| ())
-        }
-    };
-    let outcome = classify(result);
+/// One request for one recipient, and its result written back.
+async fn deliver<O: Outlet>(
+    ctx: Arc<Ctx<O>>,
+    row: Claimed,
+    content: Arc<Content>,
+    _slot: OwnedSemaphorePermit,
+) {
+    let outcome = ctx.outlet.send(&row, &content).await;
     if let Outcome::RetryAfter(wait) = &outcome {
         // Exactly retry_after, for every outbox request, from the moment we learned it.
         ctx.pacer.lock().await.pause(Instant::now() + *wait);
         tracing::warn!(retry_after = wait.as_secs(), "Telegram asked to slow down");
     }
-    let now = ctx.clock.now();
+    let now = ctx.app.now();
     let id = row.id;
     let user = row.user_id;
     let attempts = row.attempts;
@@ -357,8 +330,8 @@ async fn deliver(ctx: Arc<Ctx>, row: Claimed, content: Arc<Content>, _slot: Owne
 }
 
 /// Keeps each HR officer's progress message current and closes finished broadcasts.
-async fn report(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
-    let mut shown: HashMap<i64, (Instant, message::Progress)> = HashMap::new();
+async fn report<O: Outlet>(ctx: Arc<Ctx<O>>, mut stop: watch::Receiver<bool>) {
+    let mut shown: HashMap<i64, (Instant, Progress)> = HashMap::new();
     loop {
         if let Err(e) = report_once(&ctx, &mut shown).await {
             tracing::error!(error = %e, "cannot report broadcast progress");
@@ -370,19 +343,19 @@ async fn report(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-async fn report_once(
-    ctx: &Ctx,
-    shown: &mut HashMap<i64, (Instant, message::Progress)>,
+async fn report_once<O: Outlet>(
+    ctx: &Ctx<O>,
+    shown: &mut HashMap<i64, (Instant, Progress)>,
 ) -> crate::store::Result<()> {
     let ids = ctx.app.store.run(|c| broadcasts::queued_ids(c)).await?;
     for id in ids {
-        let now = ctx.clock.now();
+        let now = ctx.app.now();
         let (b, p, finished) = ctx
             .app
             .store
             .run(move |c| {
                 let finished = broadcasts::finish_if_done(c, id, now)?;
-                Ok((
+                Ok::<_, StoreError>((
                     broadcasts::get(c, id)?,
                     broadcasts::progress(c, id)?,
                     finished,
@@ -399,7 +372,7 @@ async fn report_once(
                 blocked = p.blocked,
                 "broadcast finished"
             );
-            crate::telegram::broadcast::report_final(&ctx.bot, &ctx.app, &ctx.pacer, &b, &p).await;
+            ctx.outlet.finished(&b, &p, &ctx.pacer).await;
             continue;
         }
         let due = shown
@@ -407,8 +380,7 @@ async fn report_once(
             .is_none_or(|(at, last)| *last != p && at.elapsed() >= PROGRESS_EVERY);
         if due {
             shown.insert(id, (Instant::now(), p));
-            crate::telegram::broadcast::report_progress(&ctx.bot, &ctx.app, &ctx.pacer, &b, &p)
-                .await;
+            ctx.outlet.progress(&b, &p, &ctx.pacer).await;
         }
     }
     Ok(())
@@ -441,30 +413,6 @@ mod tests {
         // Woken 10 ms late: the next slot is still 50 ms after the first, not 60.
         let b = p.reserve(a + Duration::from_millis(60));
         assert_eq!(b - a, Duration::from_millis(50));
-    }
-
-    #[test]
-    fn telegram_answers_are_classified() {
-        use teloxide::types::Seconds;
-        assert_eq!(classify(Ok(())), Outcome::Sent);
-        assert_eq!(
-            classify(Err(RequestError::RetryAfter(Seconds::from_seconds(3)))),
-            Outcome::RetryAfter(Duration::from_secs(3))
-        );
-        assert!(matches!(
-            classify(Err(RequestError::Api(ApiError::BotBlocked))),
-            Outcome::Blocked(_)
-        ));
-        assert!(matches!(
-            classify(Err(RequestError::Api(ApiError::Unknown(
-                "Bad Gateway".into()
-            )))),
-            Outcome::Retry(_)
-        ));
-        assert!(matches!(
-            classify(Err(RequestError::Api(ApiError::MessageTextIsEmpty))),
-            Outcome::Failed(_)
-        ));
     }
 
     #[test]

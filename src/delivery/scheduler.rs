@@ -8,17 +8,17 @@ use rusqlite::Connection;
 use tokio::sync::watch;
 
 use super::Wakeup;
-use super::message::Audience;
-use crate::reminders::{self, Clock, ReminderKind, Schedule};
+use crate::app::App;
+use crate::domain::broadcast::Audience;
+use crate::reminders::{self, ReminderKind, Schedule};
 use crate::store::{self, broadcasts};
-use crate::telegram::App;
 
 const TICK: Duration = Duration::from_secs(1);
 
-pub async fn run(app: Arc<App>, clock: Clock, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
+pub async fn run(app: Arc<App>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
     let schedule = Schedule::from_config(&app.config);
     loop {
-        let now = clock.now();
+        let now = app.now();
         let election = app.config.election_name.clone();
         let schedule = schedule.clone();
         match app

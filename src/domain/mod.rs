@@ -1,5 +1,6 @@
-//! The domain: what a pledge, a NIP, a unit and a role are. No Telegram here.
+//! The domain: what a pledge, a NIP, a unit, a role and a broadcast are. No Telegram here.
 
+pub mod broadcast;
 pub mod nip;
 pub mod person;
 pub mod pledge;

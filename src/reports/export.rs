@@ -180,7 +180,7 @@ mod tests {
             (2, "Andi \"Ucok\" Siregar", "disdik", None),
             (3, "=HYPERLINK(\"http://x.id\",\"Klik\")", "disdik", None),
         ] {
-            users::touch(c, id, "tg", None, Lang::Id)?;
+            users::touch(c, id, "tg", None, Lang::Id, crate::store::test_now())?;
             users::register(
                 c,
                 id,
@@ -192,9 +192,10 @@ mod tests {
                 &FullName::parse(name).unwrap(),
                 nip,
                 &UnitCode::parse(unit).unwrap(),
+                crate::store::test_now(),
             )?;
         }
-        pledges::confirm(c, 1, "Pilkada Serentak 2020", "h")?;
+        pledges::confirm(c, 1, "Pilkada Serentak 2020", "h", crate::store::test_now())?;
         c.execute(
             "UPDATE pledges SET confirmed_at = '2020-11-22T18:30:00.000Z' WHERE user_id = 1",
             [],

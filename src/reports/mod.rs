@@ -2,7 +2,6 @@
 //! /export CSV. No Telegram here: the chat handlers and the CLI both call into this module.
 
 pub mod chart;
-pub mod cli;
 pub mod export;
 pub mod stats;
 

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::Connection;
+use teloxide::utils::html::escape;
 
 use super::percent;
 use crate::args;
@@ -263,28 +264,17 @@ impl Rendered {
 
     /// For a Telegram message with `parse_mode = HTML`; every piece is escaped.
     pub fn html(&self) -> String {
-        let mut out = format!(
-            "<b>{}</b>\n{}\n",
-            escape_html(&self.title),
-            escape_html(&self.totals)
-        );
+        let mut out = format!("<b>{}</b>\n{}\n", escape(&self.title), escape(&self.totals));
         if !self.table.is_empty() {
             out.push_str(&format!(
                 "<pre>{}</pre>\n<b>{}</b>\n<pre>{}</pre>",
-                escape_html(&self.table),
-                escape_html(&self.daily_title),
-                escape_html(&self.daily)
+                escape(&self.table),
+                escape(&self.daily_title),
+                escape(&self.daily)
             ));
         }
         out
     }
-}
-
-/// The three characters Telegram's HTML parse mode requires escaped.
-pub fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Who did what with admin or HR powers: grants, revocations, broadcasts, exports, backups.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::{Result, now_utc};
+use super::{Result, ts};
 
 pub const SCHEMA: &str = r#"
     CREATE TABLE audit_log (
@@ -23,11 +24,17 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-pub fn record(conn: &Connection, actor_id: i64, action: &str, detail: &str) -> Result<()> {
+pub fn record(
+    conn: &Connection,
+    actor_id: i64,
+    action: &str,
+    detail: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![now_utc(), actor_id, action, detail])?;
+    .execute(params![ts(at), actor_id, action, detail])?;
     Ok(())
 }
 
@@ -57,8 +64,8 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                record(c, 1, "grant_hr", "user 5")?;
-                record(c, 1, "export", "all units")?;
+                record(c, 1, "grant_hr", "user 5", crate::store::test_now())?;
+                record(c, 1, "export", "all units", crate::store::test_now())?;
                 let entries = latest(c, 20)?;
                 assert_eq!(entries.len(), 2);
                 assert_eq!(entries[0].action, "export");

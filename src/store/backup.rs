@@ -133,11 +133,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("live.db");
         let store = Store::open(&db).unwrap();
+        let now = chrono::Utc::now();
         store
             .with(|c| {
                 for id in 1..=3 {
-                    users::touch(c, id, "ASN", None, crate::i18n::Lang::Id)?;
-                    pledges::confirm(c, id, "Pemilu 2029", "h")?;
+                    users::touch(c, id, "ASN", None, crate::i18n::Lang::Id, now)?;
+                    pledges::confirm(c, id, "Pemilu 2029", "h", now)?;
                 }
                 Ok(())
             })

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::outbox::{parse_ts, ts};
-use super::{Result, audit};
-use crate::delivery::message::{Audience, Progress};
+use teloxide::types::MessageEntity;
+
+use super::{Corrupt, Result, audit, parse_ts, ts};
+use crate::domain::broadcast::{Audience, Progress};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -54,10 +55,10 @@ impl Status {
 /// What the recipients receive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    /// HR text with its formatting entities (JSON, as Telegram sends them).
+    /// HR text with its formatting entities (stored as JSON, as Telegram sends them).
     Text {
         body: String,
-        entities: Option<String>,
+        entities: Vec<MessageEntity>,
     },
     /// A non-text message of the HR officer (photo with caption, document), copied as is.
     Copy { chat: i64, message: i32 },
@@ -75,7 +76,7 @@ pub struct Broadcast {
     pub mandatory: bool,
     pub content: Content,
     pub scheduled_at: Option<DateTime<Utc>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
     pub status_chat: Option<i64>,
     pub status_message: Option<i32>,
 }
@@ -85,9 +86,20 @@ const COLUMNS: &str = "id, kind, created_by, status, audience, mandatory, body, 
                        created_at, status_chat, status_message";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
+    let id: i64 = r.get(0)?;
+    let corrupt = |index, column, value: &str| Corrupt::at("broadcasts", id, index, column, value);
+    let instant = |index, column| -> rusqlite::Result<Option<DateTime<Utc>>> {
+        r.get::<_, Option<String>>(index)?
+            .map(|s| parse_ts(&s).ok_or_else(|| corrupt(index, column, &s)))
+            .transpose()
+    };
     let kind: String = r.get(1)?;
     let status: String = r.get(3)?;
-    let audience: Option<String> = r.get(4)?;
+    let status = Status::parse(&status).ok_or_else(|| corrupt(3, "status", &status))?;
+    let audience = r
+        .get::<_, Option<String>>(4)?
+        .map(|a| Audience::parse(&a).ok_or_else(|| corrupt(4, "audience", &a)))
+        .transpose()?;
     let body: Option<String> = r.get(6)?;
     let source_chat: Option<i64> = r.get(8)?;
     let source_message: Option<i32> = r.get(9)?;
@@ -98,23 +110,29 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
             days_before: r.get::<_, Option<i64>>(11)?.unwrap_or(0),
         },
         (None, Some((chat, message))) => Content::Copy { chat, message },
-        (None, None) => Content::Text {
-            body: body.unwrap_or_default(),
-            entities: r.get(7)?,
-        },
+        (None, None) => {
+            let entities = match r.get::<_, Option<String>>(7)? {
+                Some(json) => {
+                    serde_json::from_str(&json).map_err(|_| corrupt(7, "entities", &json))?
+                }
+                None => Vec::new(),
+            };
+            Content::Text {
+                body: body.ok_or_else(|| corrupt(6, "body", ""))?,
+                entities,
+            }
+        }
     };
-    let scheduled_at: Option<String> = r.get(12)?;
-    let created_at: String = r.get(13)?;
     Ok(Broadcast {
-        id: r.get(0)?,
+        id,
         is_reminder: kind == "reminder",
         created_by: r.get(2)?,
-        status: Status::parse(&status).unwrap_or(Status::Cancelled),
-        audience: audience.as_deref().and_then(Audience::parse),
+        status,
+        audience,
         mandatory: r.get(5)?,
         content,
-        scheduled_at: scheduled_at.as_deref().and_then(parse_ts),
-        created_at: parse_ts(&created_at),
+        scheduled_at: instant(12, "scheduled_at")?,
+        created_at: instant(13, "created_at")?.ok_or_else(|| corrupt(13, "created_at", ""))?,
         status_chat: r.get(14)?,
         status_message: r.get(15)?,
     })
@@ -132,10 +150,15 @@ pub fn create_text_draft(
     conn: &Connection,
     created_by: i64,
     body: &str,
-    entities: Option<&str>,
+    entities: &[MessageEntity],
     scheduled_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let entities_json = if entities.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(entities)?)
+    };
     conn.prepare_cached(
         "INSERT INTO broadcasts (kind, created_by, status, body, entities, scheduled_at, created_at)
          VALUES ('hr', ?1, 'draft', ?2, ?3, ?4, ?5)",
@@ -143,13 +166,13 @@ pub fn create_text_draft(
     .execute(params![
         created_by,
         body,
-        entities,
+        entities_json,
         scheduled_at.map(ts),
         ts(now)
     ])?;
     let id = conn.last_insert_rowid();
     let detail = format!("created #{id} ({} chars)", body.chars().count());
-    audit::record(conn, created_by, "broadcast", &detail)?;
+    audit::record(conn, created_by, "broadcast", &detail, now)?;
     Ok(id)
 }
 
@@ -180,6 +203,7 @@ pub fn create_copy_draft(
         created_by,
         "broadcast",
         &format!("created #{id} (copy)"),
+        now,
     )?;
     Ok(id)
 }
@@ -321,6 +345,7 @@ pub fn confirm(
                 actor,
                 "broadcast",
                 &format!("scheduled #{id} audience={} at {}", audience.code(), ts(at)),
+                now,
             )?;
             Confirmed::Scheduled(at)
         }
@@ -339,6 +364,7 @@ pub fn confirm(
                     "confirmed #{id} audience={} recipients={n}",
                     audience.code()
                 ),
+                now,
             )?;
             Confirmed::Queued(n)
         }
@@ -391,7 +417,13 @@ pub enum Cancelled {
 }
 
 /// Cancels an open broadcast: its creator or an admin may. Rows already in flight finish.
-pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Result<Cancelled> {
+pub fn cancel(
+    conn: &mut Connection,
+    id: i64,
+    actor: i64,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<Cancelled> {
     let tx = conn.transaction()?;
     let Some(b) = get(&tx, id)? else {
         return Ok(Cancelled::NotFound);
@@ -405,7 +437,7 @@ pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Res
     tx.prepare_cached(
         "UPDATE broadcasts SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
     )?
-    .execute(params![id, ts(Utc::now())])?;
+    .execute(params![id, ts(now)])?;
     let n = tx
         .prepare_cached(
             "UPDATE outbox SET state = 'cancelled' WHERE broadcast_id = ?1 AND state = 'pending'",
@@ -416,6 +448,7 @@ pub fn cancel(conn: &mut Connection, id: i64, actor: i64, is_admin: bool) -> Res
         actor,
         "broadcast",
         &format!("cancelled #{id} unsent={n}"),
+        now,
     )?;
     tx.commit()?;
     Ok(Cancelled::Done(n))
@@ -531,7 +564,7 @@ mod tests {
         match unit {
             Some(unit) => users::register_pppk(c, id, unit).unwrap(),
             None => {
-                users::touch(c, id, "x", None, Lang::Id).unwrap();
+                users::touch(c, id, "x", None, Lang::Id, crate::store::test_now()).unwrap();
             }
         }
     }
@@ -553,7 +586,7 @@ mod tests {
                 user(c, 5, Some("disdik"));
                 users::mark_blocked(c, 5)?;
                 users::set_reminders_muted(c, 3, true)?;
-                pledges::confirm(c, 1, "E", "h")?;
+                pledges::confirm(c, 1, "E", "h", crate::store::test_now())?;
                 let count = |a: &Audience, m: bool| count_audience(c, a, m, "E").unwrap();
                 assert_eq!(count(&Audience::All, true), 4);
                 assert_eq!(count(&Audience::All, false), 3);
@@ -567,6 +600,28 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_stored_value_is_an_error_naming_the_row() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                let now = crate::store::test_now();
+                let id = create_text_draft(c, 50, "x", &[], None, now)?;
+                c.execute("UPDATE broadcasts SET status = 'lost' WHERE id = ?1", [id])?;
+                let err = get(c, id).unwrap_err().to_string();
+                assert!(err.contains(&format!("broadcasts row {id}")), "{err}");
+                assert!(err.contains("status"), "{err}");
+                c.execute(
+                    "UPDATE broadcasts SET status = 'draft', entities = '[{' WHERE id = ?1",
+                    [id],
+                )?;
+                let err = get(c, id).unwrap_err().to_string();
+                assert!(err.contains("entities"), "{err}");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn confirming_queues_everyone_once_and_only_for_the_author() {
         let store = Store::open_in_memory().unwrap();
         store
@@ -574,8 +629,8 @@ mod tests {
                 for id in 1..=3 {
                     user(c, id, Some("dinkes"));
                 }
-                let now = Utc::now();
-                let id = create_text_draft(c, 50, "Apel pagi", None, None, now)?;
+                let now = crate::store::test_now();
+                let id = create_text_draft(c, 50, "Apel pagi", &[], None, now)?;
                 assert_eq!(confirm(c, id, 50, "E", now, None)?, Confirmed::NoAudience);
                 assert!(!set_audience(c, id, 51, &Audience::All)?, "not the author");
                 assert!(set_audience(c, id, 50, &Audience::All)?);
@@ -602,9 +657,9 @@ mod tests {
         store
             .with(|c| {
                 user(c, 1, Some("dinkes"));
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let at = now + chrono::Duration::hours(1);
-                let id = create_text_draft(c, 50, "x", None, Some(at), now)?;
+                let id = create_text_draft(c, 50, "x", &[], Some(at), now)?;
                 set_audience(c, id, 50, &Audience::All)?;
                 assert_eq!(
                     confirm(c, id, 50, "E", now, None)?,
@@ -628,15 +683,24 @@ mod tests {
                 for id in 1..=3 {
                     user(c, id, None);
                 }
-                let now = Utc::now();
-                let id = create_text_draft(c, 50, "x", None, None, now)?;
+                let now = crate::store::test_now();
+                let id = create_text_draft(c, 50, "x", &[], None, now)?;
                 set_audience(c, id, 50, &Audience::All)?;
                 confirm(c, id, 50, "E", now, None)?;
                 let row = crate::store::outbox::claim_next(c, now)?.unwrap();
                 crate::store::outbox::mark_sent(c, row.id, now)?;
-                assert_eq!(cancel(c, id, 51, false)?, Cancelled::NotAllowed);
-                assert_eq!(cancel(c, id, 51, true)?, Cancelled::Done(2));
-                assert_eq!(cancel(c, id, 50, false)?, Cancelled::NotOpen);
+                assert_eq!(
+                    cancel(c, id, 51, false, crate::store::test_now())?,
+                    Cancelled::NotAllowed
+                );
+                assert_eq!(
+                    cancel(c, id, 51, true, crate::store::test_now())?,
+                    Cancelled::Done(2)
+                );
+                assert_eq!(
+                    cancel(c, id, 50, false, crate::store::test_now())?,
+                    Cancelled::NotOpen
+                );
                 let p = progress(c, id)?;
                 assert_eq!((p.sent, p.cancelled, p.remaining), (1, 2, 0));
                 assert!(crate::store::outbox::claim_next(c, now)?.is_none());
@@ -653,7 +717,7 @@ mod tests {
                 user(c, 1, Some("dinkes"));
                 user(c, 2, Some("dinkes"));
                 users::set_reminders_muted(c, 2, true)?;
-                let now = Utc::now();
+                let now = crate::store::test_now();
                 let a = Audience::RegisteredUnpledged;
                 assert_eq!(
                     create_reminder(c, "k1", "reminder-pledge", &a, 7, "E", now, true)?,

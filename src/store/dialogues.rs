@@ -1,8 +1,9 @@
 //! Persisted dialogue states, so a registration survives a restart of the bot.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, now_utc};
+use super::{Result, ts};
 
 pub fn get(conn: &Connection, chat_id: i64) -> Result<Option<String>> {
     Ok(conn
@@ -11,12 +12,12 @@ pub fn get(conn: &Connection, chat_id: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
-pub fn set(conn: &Connection, chat_id: i64, state_json: &str) -> Result<()> {
+pub fn set(conn: &Connection, chat_id: i64, state_json: &str, at: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO dialogues (chat_id, state, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
     )?
-    .execute(params![chat_id, state_json, now_utc()])?;
+    .execute(params![chat_id, state_json, ts(at)])?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use rusqlite;
@@ -30,6 +31,13 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored value is malformed: {0}")]
     Malformed(String),
+    #[error("cannot create the database directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("encoding a value to store: {0}")]
+    Encode(#[from] serde_json::Error),
     #[error("database worker stopped: {0}")]
     Join(String),
 }
@@ -43,8 +51,9 @@ impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Malformed(format!("cannot create {}: {e}", dir.display()))
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+                path: dir.display().to_string(),
+                source,
             })?;
         }
         Self::setup(Connection::open(path)?)
@@ -70,11 +79,13 @@ impl Store {
         })
     }
 
-    /// Runs database work on a blocking thread.
-    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    /// Runs database work on a blocking thread. The work may fail with its own error type
+    /// (a use case's, say), as long as a store error converts into it.
+    pub async fn run<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> std::result::Result<T, E> + Send + 'static,
     {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
@@ -82,7 +93,7 @@ impl Store {
             f(&mut guard)
         })
         .await
-        .map_err(|e| StoreError::Join(e.to_string()))?
+        .map_err(|e| E::from(StoreError::Join(e.to_string())))?
     }
 
     /// Synchronous access for the CLI, tests and benchmarks.
@@ -95,9 +106,54 @@ impl Store {
     }
 }
 
-/// Current instant as stored: RFC 3339 UTC, which sorts as text.
-pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// A stored value that no longer parses: an error naming the row, never a silent default.
+#[derive(Debug, thiserror::Error)]
+#[error("{table} row {id}: stored {column} {value:?} is not valid")]
+pub struct Corrupt {
+    pub table: &'static str,
+    pub id: i64,
+    pub column: &'static str,
+    pub value: String,
+}
+
+impl Corrupt {
+    /// As the error a row mapper returns, so `query_row` and `query_map` pass it on.
+    pub fn at(
+        table: &'static str,
+        id: i64,
+        index: usize,
+        column: &'static str,
+        value: &str,
+    ) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(Corrupt {
+                table,
+                id,
+                column,
+                value: value.chars().take(40).collect(),
+            }),
+        )
+    }
+}
+
+/// An instant as stored: RFC 3339 UTC with milliseconds, which sorts as text. Every stamp
+/// comes from the caller's clock, so a test can run the whole bot at any date.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// "Now" for unit tests, which have no [`crate::app::Clock`] to ask.
+#[cfg(test)]
+pub(crate) fn test_now() -> DateTime<Utc> {
+    Utc::now()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::Result;
+use super::{Result, parse_ts, ts};
 use crate::i18n::Lang;
 
 /// The broadcasts and their recipients, as one migration.
@@ -52,16 +52,6 @@ pub const SCHEMA: &str = r#"
 "#;
 
 /// Instants as stored: RFC 3339 UTC with milliseconds, which sorts as text.
-pub fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// A row claimed for sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
@@ -99,7 +89,9 @@ pub fn claim_next(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Claime
                 id: r.get(0)?,
                 broadcast_id: r.get(1)?,
                 user_id: r.get(2)?,
-                lang: lang.parse().unwrap_or_default(),
+                // The row is already claimed: failing here would leave it `sending` until a
+                // restart, so a language that no longer parses falls back to the default.
+                lang: Lang::parse(&lang).unwrap_or_default(),
                 attempts: r.get(4)?,
             })
         })
@@ -172,19 +164,19 @@ pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::message::Audience;
+    use crate::domain::broadcast::Audience;
     use crate::store::{Store, broadcasts, users};
 
     fn now() -> DateTime<Utc> {
-        Utc::now()
+        crate::store::test_now()
     }
 
     /// A queued broadcast to users 1..=n.
     fn queued(c: &mut Connection, n: i64) -> i64 {
         for id in 1..=n {
-            users::touch(c, id, "x", None, Lang::Id).unwrap();
+            users::touch(c, id, "x", None, Lang::Id, crate::store::test_now()).unwrap();
         }
-        let id = broadcasts::create_text_draft(c, 99, "hi", None, None, now()).unwrap();
+        let id = broadcasts::create_text_draft(c, 99, "hi", &[], None, now()).unwrap();
         broadcasts::set_audience(c, id, 99, &Audience::All).unwrap();
         broadcasts::confirm(c, id, 99, "E", now(), None).unwrap();
         id

@@ -1,8 +1,9 @@
 //! Pledge confirmations: one per user per election, with its receipt.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, StoreError, now_utc};
+use super::{Result, StoreError, ts};
 use crate::domain::pledge::receipt_code;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,7 @@ pub fn confirm(
     user_id: i64,
     election: &str,
     text_hash: &str,
+    at: DateTime<Utc>,
 ) -> Result<(Pledge, bool)> {
     // RETURNING hands back the new row in the same statement; only a repeat needs a read.
     let inserted = conn
@@ -58,7 +60,7 @@ pub fn confirm(
                 user_id,
                 election,
                 text_hash,
-                now_utc(),
+                ts(at),
                 receipt_code(user_id, election)
             ],
             from_row,
@@ -141,15 +143,17 @@ mod tests {
         store
             .with(|c| {
                 users::register_pppk(c, 1, "dinkes")?;
-                let (first, created) = confirm(c, 1, "Pilkada 2020", "h1")?;
+                let (first, created) =
+                    confirm(c, 1, "Pilkada 2020", "h1", crate::store::test_now())?;
                 assert!(created);
-                let (second, created) = confirm(c, 1, "Pilkada 2020", "h2")?;
+                let (second, created) =
+                    confirm(c, 1, "Pilkada 2020", "h2", crate::store::test_now())?;
                 assert!(!created);
                 assert_eq!(first, second);
                 let n: i64 = c.query_row("SELECT COUNT(*) FROM pledges", [], |r| r.get(0))?;
                 assert_eq!(n, 1);
                 // A new election is a new pledge.
-                assert!(confirm(c, 1, "Pemilu 2024", "h1")?.1);
+                assert!(confirm(c, 1, "Pemilu 2024", "h1", crate::store::test_now())?.1);
                 Ok(())
             })
             .unwrap();
@@ -158,7 +162,11 @@ mod tests {
     #[test]
     fn pledges_need_a_known_user() {
         let store = Store::open_in_memory().unwrap();
-        assert!(store.with(|c| confirm(c, 99, "e", "h")).is_err());
+        assert!(
+            store
+                .with(|c| confirm(c, 99, "e", "h", crate::store::test_now()))
+                .is_err()
+        );
     }
 
     #[test]
@@ -169,10 +177,17 @@ mod tests {
                 users::register_pppk(c, 1, "dinkes")?;
                 users::register_pppk(c, 2, "dinkes")?;
                 users::register_pppk(c, 3, "disdik")?;
-                users::touch(c, 4, "not registered", None, Lang::Id)?;
-                confirm(c, 1, "E", "h")?;
-                confirm(c, 3, "E", "h")?;
-                confirm(c, 3, "other", "h")?;
+                users::touch(
+                    c,
+                    4,
+                    "not registered",
+                    None,
+                    Lang::Id,
+                    crate::store::test_now(),
+                )?;
+                confirm(c, 1, "E", "h", crate::store::test_now())?;
+                confirm(c, 3, "E", "h", crate::store::test_now())?;
+                confirm(c, 3, "other", "h", crate::store::test_now())?;
                 let t = totals(c, "E")?;
                 assert_eq!((t.registered, t.pledged), (3, 2));
                 assert_eq!(

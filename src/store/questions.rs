@@ -1,8 +1,9 @@
 //! What users asked that the bot could not answer, and whether answers helped.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::{Result, now_utc};
+use super::{Result, ts};
 use crate::i18n::Lang;
 
 /// Longer questions are cut: admins need the gist, and a flood must not bloat the file.
@@ -14,6 +15,7 @@ pub fn record_unanswered(
     question: &str,
     lang: Lang,
     score: f32,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     let question: String = question.chars().take(MAX_STORED_CHARS).collect();
     conn.prepare_cached(
@@ -25,7 +27,7 @@ pub fn record_unanswered(
         question,
         lang.code(),
         score as f64,
-        now_utc()
+        ts(at)
     ])?;
     Ok(())
 }
@@ -46,13 +48,14 @@ pub fn record_feedback(
     user_id: i64,
     rule_id: &str,
     helpful: bool,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO feedback (user_id, rule_id, helpful, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(user_id, rule_id) DO UPDATE SET helpful = excluded.helpful,
                                                     updated_at = excluded.updated_at",
     )?
-    .execute(params![user_id, rule_id, helpful, now_utc()])?;
+    .execute(params![user_id, rule_id, helpful, ts(at)])?;
     Ok(())
 }
 
@@ -89,10 +92,38 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                record_unanswered(c, Some(1), "Kapan THR cair?", Lang::Id, 0.1)?;
-                record_unanswered(c, Some(2), "kapan thr cair? ", Lang::Id, 0.1)?;
-                record_unanswered(c, None, "Gaji ke-13?", Lang::Id, 0.2)?;
-                record_unanswered(c, None, &"x".repeat(5000), Lang::Id, 0.0)?;
+                record_unanswered(
+                    c,
+                    Some(1),
+                    "Kapan THR cair?",
+                    Lang::Id,
+                    0.1,
+                    crate::store::test_now(),
+                )?;
+                record_unanswered(
+                    c,
+                    Some(2),
+                    "kapan thr cair? ",
+                    Lang::Id,
+                    0.1,
+                    crate::store::test_now(),
+                )?;
+                record_unanswered(
+                    c,
+                    None,
+                    "Gaji ke-13?",
+                    Lang::Id,
+                    0.2,
+                    crate::store::test_now(),
+                )?;
+                record_unanswered(
+                    c,
+                    None,
+                    &"x".repeat(5000),
+                    Lang::Id,
+                    0.0,
+                    crate::store::test_now(),
+                )?;
                 let top = top_unanswered(c, 10)?;
                 assert_eq!(top[0].1, 2);
                 assert!(
@@ -109,10 +140,10 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                record_feedback(c, 1, "vote_at_tps", true)?;
-                record_feedback(c, 1, "vote_at_tps", false)?;
-                record_feedback(c, 2, "vote_at_tps", false)?;
-                record_feedback(c, 2, "hand_gesture", true)?;
+                record_feedback(c, 1, "vote_at_tps", true, crate::store::test_now())?;
+                record_feedback(c, 1, "vote_at_tps", false, crate::store::test_now())?;
+                record_feedback(c, 2, "vote_at_tps", false, crate::store::test_now())?;
+                record_feedback(c, 2, "hand_gesture", true, crate::store::test_now())?;
                 let counts = feedback_counts(c)?;
                 assert_eq!(
                     counts[0],

@@ -134,7 +134,7 @@ mod tests {
     use crate::store::{Store, pledges, users};
 
     fn register(c: &Connection, id: i64, name: &str, unit: &str, nip: Option<&str>) -> Result<()> {
-        users::touch(c, id, name, None, Lang::Id)?;
+        users::touch(c, id, name, None, Lang::Id, crate::store::test_now())?;
         let nip = nip.map(|n| {
             Nip::parse(n, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()).expect("valid test NIP")
         });
@@ -149,6 +149,7 @@ mod tests {
             &FullName::parse(name).unwrap(),
             nip.as_ref(),
             &UnitCode::parse(unit).unwrap(),
+            crate::store::test_now(),
         )
     }
 
@@ -160,9 +161,16 @@ mod tests {
                 register(c, 1, "Zainal", "dinkes", Some("198503122010011002"))?;
                 register(c, 2, "adi", "dinkes", None)?;
                 register(c, 3, "Budi", "disdik", None)?;
-                users::touch(c, 4, "only visited", None, Lang::Id)?;
-                pledges::confirm(c, 1, "E", "h")?;
-                pledges::confirm(c, 3, "other election", "h")?;
+                users::touch(
+                    c,
+                    4,
+                    "only visited",
+                    None,
+                    Lang::Id,
+                    crate::store::test_now(),
+                )?;
+                pledges::confirm(c, 1, "E", "h", crate::store::test_now())?;
+                pledges::confirm(c, 3, "other election", "h", crate::store::test_now())?;
 
                 let mut all = Vec::new();
                 for_each_export_row(c, "E", None, |r| {
@@ -196,7 +204,7 @@ mod tests {
             .with(|c| {
                 for id in 1..=4 {
                     register(c, id, "X", "dinkes", None)?;
-                    pledges::confirm(c, id, "E", "h")?;
+                    pledges::confirm(c, id, "E", "h", crate::store::test_now())?;
                 }
                 // 2020-11-22 18:30 UTC is already 23 Nov 01:30 in Jakarta (UTC+7).
                 let set = |id: i64, at: &str| {

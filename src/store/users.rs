@@ -1,10 +1,21 @@
 //! Registered users and what the bot knows about them.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Result, now_utc};
+use super::{Corrupt, Result, ts};
 use crate::domain::{Employment, FullName, Nip, Role, UnitCode};
 use crate::i18n::Lang;
+
+/// What a registered user told the bot, as the domain types it was parsed into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub employment: Employment,
+    pub name: FullName,
+    /// PNS have one; PPPK and non-ASN staff may not.
+    pub nip: Option<Nip>,
+    pub unit: UnitCode,
+}
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -14,33 +25,72 @@ pub struct UserRecord {
     pub language: Lang,
     /// The role granted in the bot; owners from `ADMIN_IDS` are layered on top by the caller.
     pub granted_role: Role,
-    pub employment: Option<Employment>,
-    pub full_name: Option<String>,
-    pub nip: Option<String>,
-    pub unit_code: Option<String>,
-    pub registered: bool,
+    /// `None` until the user has finished registering.
+    pub registration: Option<Registration>,
+    /// A unit chosen through a deep link before registering.
+    pub preselected_unit: Option<UnitCode>,
     pub blocked: bool,
     pub reminders_muted: bool,
+}
+
+impl UserRecord {
+    /// The unit to offer first when (re-)registering: the registered one, or the one a deep
+    /// link chose.
+    pub fn unit_hint(&self) -> Option<&UnitCode> {
+        self.registration
+            .as_ref()
+            .map(|r| &r.unit)
+            .or(self.preselected_unit.as_ref())
+    }
 }
 
 const COLUMNS: &str = "id, display_name, username, language, role, employment, full_name, nip, \
                        unit_code, registered_at, blocked, reminders_muted";
 
+fn corrupt(id: i64, index: usize, column: &'static str, value: &str) -> rusqlite::Error {
+    Corrupt::at("users", id, index, column, value)
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    let id: i64 = r.get(0)?;
+    let text = |index: usize| -> rusqlite::Result<Option<String>> { r.get(index) };
     let language: String = r.get(3)?;
+    let language = Lang::parse(&language).ok_or_else(|| corrupt(id, 3, "language", &language))?;
     let role: String = r.get(4)?;
-    let employment: Option<String> = r.get(5)?;
+    let granted_role = Role::parse(&role).ok_or_else(|| corrupt(id, 4, "role", &role))?;
+    let employment = text(5)?
+        .map(|e| Employment::parse(&e).ok_or_else(|| corrupt(id, 5, "employment", &e)))
+        .transpose()?;
+    let name = text(6)?
+        .map(|n| FullName::parse(&n).map_err(|_| corrupt(id, 6, "full_name", &n)))
+        .transpose()?;
+    let nip = text(7)?
+        .map(|n| Nip::try_from(n.clone()).map_err(|_| corrupt(id, 7, "nip", &n)))
+        .transpose()?;
+    let unit = text(8)?
+        .map(|u| UnitCode::parse(&u).ok_or_else(|| corrupt(id, 8, "unit_code", &u)))
+        .transpose()?;
+    let registered = r.get::<_, Option<String>>(9)?.is_some();
+    let (registration, preselected_unit) = if registered {
+        let missing = |column| corrupt(id, 9, column, "");
+        let registration = Registration {
+            employment: employment.ok_or_else(|| missing("employment"))?,
+            name: name.ok_or_else(|| missing("full_name"))?,
+            nip,
+            unit: unit.ok_or_else(|| missing("unit_code"))?,
+        };
+        (Some(registration), None)
+    } else {
+        (None, unit)
+    };
     Ok(UserRecord {
-        id: r.get(0)?,
+        id,
         display_name: r.get(1)?,
         username: r.get(2)?,
-        language: language.parse().unwrap_or_default(),
-        granted_role: Role::parse(&role).unwrap_or(Role::Asn),
-        employment: employment.as_deref().and_then(Employment::parse),
-        full_name: r.get(6)?,
-        nip: r.get(7)?,
-        unit_code: r.get(8)?,
-        registered: r.get::<_, Option<String>>(9)?.is_some(),
+        language,
+        granted_role,
+        registration,
+        preselected_unit,
         blocked: r.get(10)?,
         reminders_muted: r.get(11)?,
     })
@@ -55,6 +105,7 @@ pub fn touch(
     display_name: &str,
     username: Option<&str>,
     language: Lang,
+    at: DateTime<Utc>,
 ) -> Result<UserRecord> {
     conn.prepare_cached(
         "INSERT INTO users (id, display_name, username, language, first_seen)
@@ -62,13 +113,7 @@ pub fn touch(
          ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
                                        username = excluded.username, blocked = 0",
     )?
-    .execute(params![
-        id,
-        display_name,
-        username,
-        language.code(),
-        now_utc()
-    ])?;
+    .execute(params![id, display_name, username, language.code(), ts(at)])?;
     Ok(get(conn, id)?.expect("row was just upserted"))
 }
 
@@ -105,10 +150,11 @@ pub fn preselect_unit(conn: &Connection, id: i64, unit: &UnitCode) -> Result<()>
 /// For tests: a PPPK (no NIP needed) seen and registered in `unit`.
 #[cfg(test)]
 pub fn register_pppk(conn: &Connection, id: i64, unit: &str) -> Result<()> {
-    touch(conn, id, "x", None, Lang::Id)?;
+    let now = super::test_now();
+    touch(conn, id, "x", None, Lang::Id, now)?;
     let name = FullName::parse("X").expect("a valid name");
     let unit = UnitCode::parse(unit).expect("a valid unit code");
-    register(conn, id, Employment::Pppk, &name, None, &unit)
+    register(conn, id, Employment::Pppk, &name, None, &unit, now)
 }
 
 pub fn register(
@@ -118,6 +164,7 @@ pub fn register(
     name: &FullName,
     nip: Option<&Nip>,
     unit: &UnitCode,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
         "UPDATE users SET employment = ?2, full_name = ?3, nip = ?4, unit_code = ?5,
@@ -130,7 +177,7 @@ pub fn register(
         name.as_str(),
         nip.map(Nip::as_str),
         unit.as_str(),
-        now_utc()
+        ts(at)
     ])?;
     Ok(())
 }
@@ -174,16 +221,49 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                let u = touch(c, 7, "Sari", Some("sari"), Lang::En)?;
+                let u = touch(
+                    c,
+                    7,
+                    "Sari",
+                    Some("sari"),
+                    Lang::En,
+                    crate::store::test_now(),
+                )?;
                 assert_eq!(u.language, Lang::En);
-                assert!(!u.registered);
+                assert!(u.registration.is_none());
                 mark_blocked(c, 7)?;
                 assert!(get(c, 7)?.unwrap().blocked);
                 // Language chosen earlier is kept; the display name is refreshed.
-                let u = touch(c, 7, "Sari W", None, Lang::Id)?;
+                let u = touch(c, 7, "Sari W", None, Lang::Id, crate::store::test_now())?;
                 assert_eq!(u.language, Lang::En);
                 assert_eq!(u.display_name, "Sari W");
                 assert!(!u.blocked);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_corrupt_stored_value_is_an_error_naming_the_row() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                register_pppk(c, 9, "dinkes")?;
+                c.execute("UPDATE users SET employment = 'pilot' WHERE id = 9", [])?;
+                let err = get(c, 9).unwrap_err().to_string();
+                assert!(
+                    err.contains("users row 9") && err.contains("employment"),
+                    "{err}"
+                );
+                c.execute(
+                    "UPDATE users SET employment = 'pppk', language = 'xx' WHERE id = 9",
+                    [],
+                )?;
+                let err = get(c, 9).unwrap_err().to_string();
+                assert!(
+                    err.contains("users row 9") && err.contains("language"),
+                    "{err}"
+                );
                 Ok(())
             })
             .unwrap();
@@ -194,7 +274,14 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                touch(c, 1, "Budi", Some("Budi_ASN"), Lang::Id)?;
+                touch(
+                    c,
+                    1,
+                    "Budi",
+                    Some("Budi_ASN"),
+                    Lang::Id,
+                    crate::store::test_now(),
+                )?;
                 let nip = Nip::parse(
                     "198503122010011002",
                     chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
@@ -208,11 +295,14 @@ mod tests {
                     &FullName::parse("Budi Santoso").unwrap(),
                     Some(&nip),
                     &unit,
+                    crate::store::test_now(),
                 )?;
                 let u = get(c, 1)?.unwrap();
-                assert!(u.registered);
-                assert_eq!(u.employment, Some(Employment::Pns));
-                assert_eq!(u.unit_code.as_deref(), Some("dinkes"));
+                let r = u.registration.expect("registered");
+                assert_eq!(r.employment, Employment::Pns);
+                assert_eq!(r.unit.as_str(), "dinkes");
+                assert_eq!(r.nip, Some(nip));
+                assert_eq!(r.name.as_str(), "Budi Santoso");
                 assert_eq!(find_by_username(c, "@budi_asn")?.unwrap().id, 1);
                 assert!(set_role(c, 1, Role::Hr)?);
                 assert_eq!(with_roles(c)?.len(), 1);

@@ -6,20 +6,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, MessageId, ParseMode};
 
 use super::commands::AdminCommand;
 use super::reply::{say, sent};
 use super::{App, Caller, HandlerResult, roles};
+use crate::app::reports::{self, ExportedBy};
 use crate::args;
 use crate::domain::{Role, UnitCode};
 use crate::i18n::Lang;
 use crate::reports::chart::{self, ChartBar};
-use crate::reports::export::{self, ExportError, ExportSpec};
+use crate::reports::export::{self, ExportError};
 use crate::reports::stats;
-use crate::store::{StoreError, audit, questions, users};
+use crate::store::StoreError;
 
 /// Table rows that keep a /stats message under Telegram's 4096 characters.
 const TELEGRAM_MAX_UNITS: usize = 70;
@@ -106,19 +106,19 @@ pub async fn on_command(
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
         AdminCommand::GrantAdmin(target) => {
-            let change = roles::Change::Grant(Role::Admin);
+            let change = crate::app::roles::Change::Grant(Role::Admin);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeAdmin(target) => {
-            let change = roles::Change::Revoke(Role::Admin);
+            let change = crate::app::roles::Change::Revoke(Role::Admin);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::GrantHr(target) => {
-            let change = roles::Change::Grant(Role::Hr);
+            let change = crate::app::roles::Change::Grant(Role::Hr);
             roles::change(bot, app, caller, chat, change, target).await
         }
         AdminCommand::RevokeHr(target) => {
-            let change = roles::Change::Revoke(Role::Hr);
+            let change = crate::app::roles::Change::Revoke(Role::Hr);
             roles::change(bot, app, caller, chat, change, target).await
         }
     }
@@ -138,35 +138,12 @@ pub async fn refuse(
         command = command_name(&cmd),
         "refused a privileged command"
     );
-    say(
-        &bot,
-        &app,
-        &caller,
-        msg.chat.id,
-        caller.lang.t("refused-role"),
-    )
-    .await
-}
-
-/// Today in the deployment's time zone: reports and file names use local dates.
-pub fn local_today(app: &App) -> NaiveDate {
-    Utc::now().with_timezone(&app.config.timezone).date_naive()
+    super::reply::refuse(&bot, &app, &caller, msg.chat.id).await
 }
 
 async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
     let a = app.clone();
-    let today = local_today(app);
-    app.store
-        .run(move |c| {
-            stats::build(
-                c,
-                &a.units,
-                &a.config.election_name,
-                a.config.timezone,
-                today,
-            )
-        })
-        .await
+    app.store.run(move |c| reports::stats(&a, c)).await
 }
 
 async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
@@ -209,7 +186,7 @@ async fn chart(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Handler
             return say(&bot, &app, &caller, chat, lang.t("reports-failed")).await;
         }
     };
-    let today = local_today(&app);
+    let today = app.today();
     let caption = lang.t_args(
         "chart-caption",
         args![
@@ -252,14 +229,9 @@ async fn export(
     };
 
     let count_unit = unit.clone();
-    let total = app
-        .store
-        .run(move |c| {
-            crate::store::reports::count_export_rows(c, count_unit.as_ref().map(UnitCode::as_str))
-        })
-        .await?;
+    let total = reports::export_rows(&app, count_unit).await?;
     let status = if total > BIG_EXPORT_ROWS {
-        let text = progress_text(lang, total, 0);
+        let text = export_progress(lang, total, 0);
         match bot.send_message(chat, text).await {
             Ok(m) => Some(m.id),
             Err(e) => {
@@ -275,28 +247,22 @@ async fn export(
     let job = {
         let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
         app.store.run(move |c| {
-            let spec = ExportSpec {
-                election: &a.config.election_name,
-                unit: unit.as_ref(),
-                units: &a.units,
-                tz: a.config.timezone,
+            let mut bytes = Vec::new();
+            let rows = reports::export(
+                &a,
+                c,
+                ExportedBy::Officer(caller.id),
+                unit.as_ref(),
                 lang,
-            };
-            let (bytes, rows) =
-                export::to_bytes(c, spec, &mut |n| done.store(n, Ordering::Relaxed)).map_err(
-                    |e| match e {
-                        ExportError::Store(s) => s,
-                        other => StoreError::Malformed(other.to_string()),
-                    },
-                )?;
-            let scope = unit.as_ref().map_or("all", UnitCode::as_str);
-            audit::record(c, caller.id, "export", &format!("unit={scope} rows={rows}"))?;
-            Ok((bytes, rows))
+                &mut bytes,
+                &mut |n| done.store(n, Ordering::Relaxed),
+            )?;
+            Ok::<_, ExportError>((bytes, rows))
         })
     };
     let (bytes, rows) = with_progress(&bot, chat, status, lang, total, &done, job).await?;
 
-    let today = local_today(&app);
+    let today = app.today();
     let name = export::file_name(&app.config.election_name, unit.as_ref(), today);
     let scope = match &unit {
         Some(u) => app
@@ -323,15 +289,15 @@ async fn export(
 }
 
 /// Waits for the export, editing the status message (if any) as rows are written.
-async fn with_progress<T>(
+async fn with_progress<T, E>(
     bot: &Bot,
     chat: ChatId,
     status: Option<MessageId>,
     lang: Lang,
     total: i64,
     done: &AtomicUsize,
-    job: impl std::future::Future<Output = Result<T, StoreError>>,
-) -> Result<T, StoreError> {
+    job: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
     let mut job = std::pin::pin!(job);
     let mut shown = 0;
     loop {
@@ -341,7 +307,7 @@ async fn with_progress<T>(
                 let now = done.load(Ordering::Relaxed);
                 if let (Some(id), true) = (status, now != shown) {
                     shown = now;
-                    let text = progress_text(lang, total, now);
+                    let text = export_progress(lang, total, now);
                     if let Err(e) = bot.edit_message_text(chat, id, text).await {
                         tracing::debug!(error = %e, "export progress edit failed");
                     }
@@ -351,7 +317,7 @@ async fn with_progress<T>(
     }
 }
 
-fn progress_text(lang: Lang, total: i64, done: usize) -> String {
+fn export_progress(lang: Lang, total: i64, done: usize) -> String {
     lang.t_args("export-progress", args!["total" => total, "done" => done])
 }
 
@@ -387,7 +353,7 @@ pub(super) fn cut(mut text: String) -> String {
 
 async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let top = app.store.run(|c| questions::top_unanswered(c, 15)).await?;
+    let top = reports::unanswered(&app, 15).await?;
     let text = if top.is_empty() {
         lang.t("unanswered-empty")
     } else {
@@ -414,7 +380,7 @@ async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Ha
 
 async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let counts = app.store.run(|c| questions::feedback_counts(c)).await?;
+    let counts = reports::feedback(&app).await?;
     let text = if counts.is_empty() {
         lang.t("feedback-empty")
     } else {
@@ -434,31 +400,24 @@ async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
 async fn audit_log(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
     let tz = app.config.timezone;
-    let lines = app
-        .store
-        .run(move |c| {
-            let entries = audit::latest(c, 20)?;
-            let mut lines = Vec::with_capacity(entries.len());
-            for e in entries {
-                let actor = if e.actor_id == 0 {
-                    lang.t("audit-operator")
-                } else {
-                    match users::get(c, e.actor_id)? {
-                        Some(u) => format!("{} ({})", roles::display_name(&u), u.id),
-                        None => e.actor_id.to_string(),
-                    }
-                };
-                let time = chrono::DateTime::parse_from_rfc3339(&e.at)
-                    .map(|t| t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string())
-                    .unwrap_or(e.at);
-                lines.push(lang.t_args(
-                    "audit-line",
-                    args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
-                ));
-            }
-            Ok(lines)
+    let lines: Vec<String> = reports::audit_log(&app, 20)
+        .await?
+        .into_iter()
+        .map(|(e, actor)| {
+            let actor = match (e.actor_id, actor) {
+                (0, _) => lang.t("audit-operator"),
+                (_, Some(u)) => format!("{} ({})", crate::app::roles::display_name(&u), u.id),
+                (id, None) => id.to_string(),
+            };
+            let time = chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|t| t.with_timezone(&tz).format("%d-%m-%Y %H:%M").to_string())
+                .unwrap_or(e.at);
+            lang.t_args(
+                "audit-line",
+                args!["time" => time, "actor" => actor, "action" => e.action, "detail" => e.detail],
+            )
         })
-        .await?;
+        .collect();
     let text = if lines.is_empty() {
         lang.t("audit-empty")
     } else {

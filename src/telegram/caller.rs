@@ -6,9 +6,10 @@ use teloxide::Bot;
 use teloxide::types::{ChatKind, Update, UpdateKind, User};
 
 use super::App;
+use crate::app::users;
 use crate::domain::Role;
 use crate::i18n::Lang;
-use crate::store::users::{self, UserRecord};
+use crate::store::users::UserRecord;
 
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -49,11 +50,7 @@ pub async fn load(bot: Bot, app: Arc<App>, update: Update) -> Option<Caller> {
     let name = user.full_name();
     let username = user.username.clone();
     let lang = Lang::from_telegram(user.language_code.as_deref(), app.config.default_locale);
-    let record = match app
-        .store
-        .run(move |c| users::touch(c, id, &name, username.as_deref(), lang))
-        .await
-    {
+    let record = match users::seen(&app, id, name, username, lang).await {
         Ok(record) => record,
         Err(e) => {
             tracing::error!(error = %e, "cannot load the caller");

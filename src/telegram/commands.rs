@@ -5,28 +5,33 @@ use teloxide::macros::BotCommands;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommand, BotCommandScope, Recipient};
 
+use super::admin::required_role;
 use crate::domain::Role;
 use crate::i18n::Lang;
 
-/// Commands every ASN may use. Indonesian names first, English aliases after.
+/// Commands every ASN may use. Indonesian names, English aliases. The menus and /help list
+/// the variants in this order, hidden ones left out.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
+    /// Reached through the "Start" button and deep links, not the menu.
+    #[command(hide)]
     Start(String),
+    #[command(alias = "pledge")]
     Ikrar,
-    Pledge,
-    Status,
+    #[command(alias = "ask")]
     Tanya(String),
-    Ask(String),
+    #[command(alias = "topics")]
     Topik,
-    Topics,
-    Lang,
-    Help,
-    Bantuan,
-    Batal,
-    Cancel,
+    Status,
+    #[command(alias = "reminders")]
     Pengingat,
-    Reminders,
+    Lang,
+    #[command(alias = "bantuan")]
+    Help,
+    /// Offered inside the registration, where it applies.
+    #[command(hide, alias = "cancel")]
+    Batal,
 }
 
 /// Reports and role management. Who may run which is `telegram::admin::required_role`,
@@ -56,74 +61,59 @@ pub enum HrCommand {
     Broadcasts,
 }
 
-/// (command, locale key) pairs shown in menus, per role. Aliases stay out of menus.
-pub const USER_MENU: &[(&str, &str)] = &[
-    ("ikrar", "cmd-ikrar"),
-    ("tanya", "cmd-tanya"),
-    ("topik", "cmd-topik"),
-    ("status", "cmd-status"),
-    ("pengingat", "cmd-pengingat"),
-    ("lang", "cmd-lang"),
-    ("help", "cmd-help"),
-];
+/// A menu entry: the command without its slash, and the locale key of its description
+/// (`cmd-` and the name with dashes).
+pub type Entry = (String, String);
 
-/// Reports for HR officers and admins.
-pub const REPORTS_MENU: &[(&str, &str)] = &[
-    ("stats", "cmd-stats"),
-    ("chart", "cmd-chart"),
-    ("export", "cmd-export"),
-];
-
-pub const ADMIN_MENU: &[(&str, &str)] = &[
-    ("unanswered", "cmd-unanswered"),
-    ("feedback", "cmd-feedback"),
-    ("grant_hr", "cmd-grant-hr"),
-    ("revoke_hr", "cmd-revoke-hr"),
-    ("roles", "cmd-roles"),
-    ("audit", "cmd-audit"),
-];
-
-/// Only owners (ADMIN_IDS) appoint admins.
-pub const OWNER_MENU: &[(&str, &str)] = &[
-    ("grant_admin", "cmd-grant-admin"),
-    ("revoke_admin", "cmd-revoke-admin"),
-];
-
-pub const HR_MENU: &[(&str, &str)] = &[
-    ("broadcast", "cmd-broadcast"),
-    ("broadcast_at", "cmd-broadcast-at"),
-    ("broadcasts", "cmd-broadcasts"),
-];
-
-/// The menu a role sees, ASN commands first.
-pub fn menu_for(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut menu = USER_MENU.to_vec();
-    if role.is_hr() {
-        menu.extend_from_slice(HR_MENU);
-        menu.extend_from_slice(REPORTS_MENU);
-    }
-    if role.is_admin() {
-        menu.extend_from_slice(ADMIN_MENU);
-    }
-    if role == Role::Owner {
-        menu.extend_from_slice(OWNER_MENU);
-    }
-    menu
+/// The shown commands of one enum that pass `keep`, in declaration order. Derived from the
+/// enum itself, so a new variant is in the menus (and needs its `cmd-` key) at once.
+fn entries<C: teloxide::utils::command::BotCommands>(keep: impl Fn(&C) -> bool) -> Vec<Entry> {
+    C::bot_commands()
+        .into_iter()
+        .filter(|c| C::parse(&c.command, "").is_ok_and(|cmd| keep(&cmd)))
+        .map(|c| {
+            let name = c.command.trim_start_matches('/').to_owned();
+            let key = format!("cmd-{}", name.replace('_', "-"));
+            (name, key)
+        })
+        .collect()
 }
 
-/// A help section: title key, its (command, key) entries, and whether the role sees it.
-type HelpSection = (&'static str, &'static [(&'static str, &'static str)], bool);
+/// A help section: title key, its entries, and whether the role sees it.
+type Section = (&'static str, Vec<Entry>, bool);
+
+/// Every section in menu order: ASN, broadcasts, reports, admin, owner.
+fn sections(role: Role) -> [Section; 5] {
+    let officer = |need: Role| entries::<AdminCommand>(move |c| required_role(c) == need);
+    [
+        ("help-title", entries::<Command>(|_| true), true),
+        (
+            "help-hr-title",
+            entries::<HrCommand>(|_| true),
+            role.is_hr(),
+        ),
+        ("help-reports-title", officer(Role::Hr), role.is_hr()),
+        ("help-admin-title", officer(Role::Admin), role.is_admin()),
+        (
+            "help-owner-title",
+            officer(Role::Owner),
+            role == Role::Owner,
+        ),
+    ]
+}
+
+/// The menu a role sees, ASN commands first.
+pub fn menu_for(role: Role) -> Vec<Entry> {
+    sections(role)
+        .into_iter()
+        .filter(|(_, _, shown)| *shown)
+        .flat_map(|(_, entries, _)| entries)
+        .collect()
+}
 
 pub fn help_text(lang: Lang, role: Role) -> String {
-    let sections: [HelpSection; 5] = [
-        ("help-title", USER_MENU, true),
-        ("help-hr-title", HR_MENU, role.is_hr()),
-        ("help-reports-title", REPORTS_MENU, role.is_hr()),
-        ("help-admin-title", ADMIN_MENU, role.is_admin()),
-        ("help-owner-title", OWNER_MENU, role == Role::Owner),
-    ];
     let mut text = String::new();
-    for (title, entries, shown) in sections {
+    for (title, entries, shown) in sections(role) {
         if !shown {
             continue;
         }
@@ -133,7 +123,7 @@ pub fn help_text(lang: Lang, role: Role) -> String {
         text.push_str(&lang.t(title));
         text.push('\n');
         for (cmd, key) in entries {
-            text.push_str(&format!("/{cmd} — {}\n", lang.t(key)));
+            text.push_str(&format!("/{cmd} — {}\n", lang.t(&key)));
         }
     }
     text
@@ -141,8 +131,8 @@ pub fn help_text(lang: Lang, role: Role) -> String {
 
 pub fn bot_commands(lang: Lang, role: Role) -> Vec<BotCommand> {
     menu_for(role)
-        .iter()
-        .map(|(cmd, key)| BotCommand::new(*cmd, lang.t(key)))
+        .into_iter()
+        .map(|(cmd, key)| BotCommand::new(cmd, lang.t(&key)))
         .collect()
 }
 
@@ -222,15 +212,58 @@ mod tests {
             AdminCommand::parse("/revoke_admin 42", "bot").unwrap(),
             AdminCommand::RevokeAdmin("42".into())
         );
-        let names = |role| -> Vec<&str> { menu_for(role).iter().map(|(c, _)| *c).collect() };
-        assert!(names(Role::Hr).contains(&"export") && !names(Role::Hr).contains(&"roles"));
-        assert!(names(Role::Admin).contains(&"grant_hr"));
-        assert!(!names(Role::Admin).contains(&"grant_admin"));
-        assert!(names(Role::Owner).contains(&"grant_admin"));
+        let names = |role| -> Vec<String> { menu_for(role).into_iter().map(|(c, _)| c).collect() };
+        let has = |role, name: &str| names(role).iter().any(|c| c == name);
+        assert!(has(Role::Hr, "export") && !has(Role::Hr, "roles"));
+        assert!(has(Role::Admin, "grant_hr"));
+        assert!(!has(Role::Admin, "grant_admin"));
+        assert!(has(Role::Owner, "grant_admin"));
         // Telegram rejects a menu with more than 100 commands or a duplicate.
         let owner = names(Role::Owner);
         let unique: std::collections::HashSet<_> = owner.iter().collect();
         assert_eq!(unique.len(), owner.len());
+    }
+
+    #[test]
+    fn aliases_parse_to_the_indonesian_command_and_stay_out_of_menus() {
+        assert_eq!(Command::parse("/pledge", "bot").unwrap(), Command::Ikrar);
+        assert_eq!(
+            Command::parse("/ask boleh?", "bot").unwrap(),
+            Command::Tanya("boleh?".into())
+        );
+        assert_eq!(Command::parse("/cancel", "bot").unwrap(), Command::Batal);
+        assert_eq!(Command::parse("/bantuan", "bot").unwrap(), Command::Help);
+        let names: Vec<String> = menu_for(Role::Asn).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(
+            names,
+            [
+                "ikrar",
+                "tanya",
+                "topik",
+                "status",
+                "pengingat",
+                "lang",
+                "help"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_command_is_in_a_menu_with_a_description_in_both_languages() {
+        let shown: Vec<String> = menu_for(Role::Owner).into_iter().map(|(c, _)| c).collect();
+        let declared = Command::bot_commands()
+            .into_iter()
+            .chain(AdminCommand::bot_commands())
+            .chain(HrCommand::bot_commands());
+        for c in declared {
+            let name = c.command.trim_start_matches('/');
+            assert!(shown.iter().any(|s| s == name), "/{name} is in no menu");
+        }
+        for (cmd, key) in menu_for(Role::Owner) {
+            for lang in [Lang::Id, Lang::En] {
+                assert!(lang.has(&key), "/{cmd}: {key} missing in {lang}");
+            }
+        }
     }
 
     #[test]

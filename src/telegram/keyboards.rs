@@ -3,7 +3,7 @@
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use super::callback::{CallbackData, MenuAction};
-use crate::domain::{Employment, Units};
+use crate::domain::{Employment, Unit, Units};
 use crate::i18n::Lang;
 
 pub fn button(text: impl Into<String>, data: CallbackData) -> InlineKeyboardButton {
@@ -50,38 +50,49 @@ pub fn skip_nip(lang: Lang) -> InlineKeyboardMarkup {
 
 pub const UNITS_PER_PAGE: usize = 8;
 
-/// One page of the unit list; a unit chosen through a deep link is offered first.
+/// One page of the unit list: a button per unit, then "previous" and "next" where there are
+/// more pages. `pick` and `turn` say what the buttons mean, so registration and the
+/// broadcast picker share one layout. Returns the rows, the page shown and the page count.
+pub fn unit_page(
+    lang: Lang,
+    units: &Units,
+    page: usize,
+    pick: impl Fn(&Unit) -> CallbackData,
+    turn: impl Fn(usize) -> CallbackData,
+) -> (Vec<Vec<InlineKeyboardButton>>, usize, usize) {
+    let (slice, pages) = units.page(page, UNITS_PER_PAGE);
+    let page = page.min(pages.saturating_sub(1));
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = slice
+        .iter()
+        .map(|u| vec![button(u.name.clone(), pick(u))])
+        .collect();
+    let mut nav = Vec::new();
+    if page > 0 {
+        nav.push(button(lang.t("btn-prev"), turn(page - 1)));
+    }
+    if page + 1 < pages {
+        nav.push(button(lang.t("btn-next"), turn(page + 1)));
+    }
+    if !nav.is_empty() {
+        rows.push(nav);
+    }
+    (rows, page, pages)
+}
+
+/// The registration's unit list; a unit chosen through a deep link is offered first.
 pub fn units(
     lang: Lang,
     units: &Units,
     page: usize,
     preselected: Option<&str>,
 ) -> InlineKeyboardMarkup {
-    let (slice, pages) = units.page(page, UNITS_PER_PAGE);
+    let pick = |u: &Unit| CallbackData::Unit(u.code.as_str().to_owned());
     let mut rows: Vec<Vec<InlineKeyboardButton>> = Vec::new();
     if let Some(unit) = preselected.and_then(|c| units.find(c)) {
-        rows.push(vec![button(
-            format!("✅ {}", unit.name),
-            CallbackData::Unit(unit.code.as_str().to_owned()),
-        )]);
+        rows.push(vec![button(format!("✅ {}", unit.name), pick(unit))]);
     }
-    rows.extend(slice.iter().map(|u| {
-        vec![button(
-            u.name.clone(),
-            CallbackData::Unit(u.code.as_str().to_owned()),
-        )]
-    }));
-    let page = page.min(pages - 1);
-    let mut nav = Vec::new();
-    if page > 0 {
-        nav.push(button(lang.t("btn-prev"), CallbackData::UnitPage(page - 1)));
-    }
-    if page + 1 < pages {
-        nav.push(button(lang.t("btn-next"), CallbackData::UnitPage(page + 1)));
-    }
-    if !nav.is_empty() {
-        rows.push(nav);
-    }
+    let (page_rows, _, _) = unit_page(lang, units, page, pick, CallbackData::UnitPage);
+    rows.extend(page_rows);
     InlineKeyboardMarkup::new(rows)
 }
 

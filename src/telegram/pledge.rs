@@ -7,13 +7,13 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 
 use super::callback::CallbackData;
-use super::reply::{say, sent};
+use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
-use crate::args;
-use crate::domain::{Employment, FullName, Nip, UnitCode, pledge};
+use crate::domain::{Employment, FullName, Nip, UnitCode};
 use crate::i18n::Lang;
-use crate::store::pledges::{self, Pledge};
-use crate::store::users::{self, UserRecord};
+use crate::store::pledges::Pledge;
+use crate::store::users::{Registration, UserRecord};
+use crate::{app, args};
 
 /// Where a registration stands. Each step carries what was collected so far.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -67,13 +67,9 @@ pub async fn start(
         .strip_prefix("unit_")
         .and_then(|c| app.units.find(c))
         && caller.private
-        && !caller.record.registered
+        && caller.record.registration.is_none()
     {
-        let code = unit.code.clone();
-        let id = caller.id;
-        app.store
-            .run(move |c| users::preselect_unit(c, id, &code))
-            .await?;
+        app::pledge::preselect_unit(&app, caller.id, unit.code.clone()).await?;
         text.push_str("\n\n");
         text.push_str(&lang.t_args("start-unit-selected", args!["unit" => &unit.name]));
     }
@@ -105,17 +101,11 @@ pub async fn ikrar(
         )
         .await;
     }
-    let election = app.config.election_name.clone();
-    let id = caller.id;
-    if let Some(existing) = app
-        .store
-        .run(move |c| pledges::get(c, id, &election))
-        .await?
-    {
+    if let Some(existing) = app::pledge::current(&app, caller.id).await? {
         dialogue.exit().await?;
         return send_receipt(&bot, &app, &caller, chat, &existing, true).await;
     }
-    if caller.record.registered {
+    if caller.record.registration.is_some() {
         dialogue.exit().await?;
         return show_pledge(&bot, &app, &caller, chat).await;
     }
@@ -154,8 +144,9 @@ fn unit_name(app: &App, code: Option<&str>) -> String {
 }
 
 pub fn receipt_text(app: &App, lang: Lang, user: &UserRecord, p: &Pledge) -> String {
-    let name = user.full_name.as_deref().unwrap_or(&user.display_name);
-    let unit = unit_name(app, user.unit_code.as_deref());
+    let registration = user.registration.as_ref();
+    let name = registration.map_or(user.display_name.as_str(), |r| r.name.as_str());
+    let unit = unit_name(app, registration.map(|r| r.unit.as_str()));
     let local = p.confirmed_at.with_timezone(&app.config.timezone);
     lang.t_args(
         "receipt",
@@ -192,37 +183,29 @@ async fn send_receipt(
 
 pub async fn status(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
-    let u = &caller.record;
-    if !u.registered {
+    let Some(r) = &caller.record.registration else {
         return say(&bot, &app, &caller, chat, lang.t("status-unregistered")).await;
-    }
-    let unit = unit_name(&app, u.unit_code.as_deref());
+    };
+    let unit = unit_name(&app, Some(r.unit.as_str()));
     // Only the owner sees this, in their own chat, yet the NIP is still masked: screenshots travel.
-    let nip = u
+    let nip = r
         .nip
-        .clone()
-        .and_then(|n| Nip::try_from(n).ok())
-        .map(|n| n.masked())
+        .as_ref()
+        .map(Nip::masked)
         .unwrap_or_else(|| lang.t("status-no-nip"));
     let mut text = lang.t_args(
         "status-registered",
         args![
-            "name" => u.full_name.clone().unwrap_or_default(),
-            "employment" => u.employment.map(|e| lang.t(e.label_key())).unwrap_or_default(),
+            "name" => r.name.as_str(),
+            "employment" => lang.t(r.employment.label_key()),
             "nip" => nip,
             "unit" => unit,
         ],
     );
-    let election = app.config.election_name.clone();
-    let id = caller.id;
-    match app
-        .store
-        .run(move |c| pledges::get(c, id, &election))
-        .await?
-    {
+    match app::pledge::current(&app, caller.id).await? {
         Some(p) => {
             text.push_str("\n\n");
-            text.push_str(&receipt_text(&app, lang, u, &p));
+            text.push_str(&receipt_text(&app, lang, &caller.record, &p));
         }
         None => {
             text.push_str("\n\n");
@@ -242,10 +225,7 @@ pub async fn switch_lang(
     chat: ChatId,
     to: Lang,
 ) -> HandlerResult {
-    let id = caller.id;
-    app.store
-        .run(move |c| users::set_language(c, id, to))
-        .await?;
+    app::pledge::set_language(&app, caller.id, to).await?;
     let result = bot
         .send_message(chat, to.t("lang-set"))
         .reply_markup(keyboards::main_menu(to))
@@ -297,7 +277,12 @@ async fn ask_unit(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> Handle
     let lang = caller.lang;
     let (_, pages) = app.units.page(0, keyboards::UNITS_PER_PAGE);
     let text = lang.t_args("reg-ask-unit", args!["page" => 1usize, "pages" => pages]);
-    let markup = keyboards::units(lang, &app.units, 0, caller.record.unit_code.as_deref());
+    let markup = keyboards::units(
+        lang,
+        &app.units,
+        0,
+        caller.record.unit_hint().map(UnitCode::as_str),
+    );
     let result = bot.send_message(chat, text).reply_markup(markup).await;
     sent(app, caller.id, result).await
 }
@@ -324,28 +309,23 @@ pub async fn receive_text(
             }
             Err(e) => say(&bot, &app, &caller, chat, lang.t(e.message_key())).await,
         },
-        State::Nip { employment, name } => {
-            let today = chrono::Utc::now()
-                .with_timezone(&app.config.timezone)
-                .date_naive();
-            match Nip::parse(text, today) {
-                Ok(nip) => {
-                    dialogue
-                        .update(State::Unit {
-                            employment,
-                            name,
-                            nip: Some(nip),
-                        })
-                        .await?;
-                    ask_unit(&bot, &app, &caller, chat).await
-                }
-                Err(e) => {
-                    let count = text.chars().filter(|c| c.is_ascii_digit()).count();
-                    let reply = lang.t_args(e.message_key(), args!["count" => count]);
-                    say(&bot, &app, &caller, chat, reply).await
-                }
+        State::Nip { employment, name } => match Nip::parse(text, app.today()) {
+            Ok(nip) => {
+                dialogue
+                    .update(State::Unit {
+                        employment,
+                        name,
+                        nip: Some(nip),
+                    })
+                    .await?;
+                ask_unit(&bot, &app, &caller, chat).await
             }
-        }
+            Err(e) => {
+                let count = text.chars().filter(|c| c.is_ascii_digit()).count();
+                let reply = lang.t_args(e.message_key(), args!["count" => count]);
+                say(&bot, &app, &caller, chat, reply).await
+            }
+        },
         _ => say(&bot, &app, &caller, chat, lang.t("reg-expect-button")).await,
     }
 }
@@ -414,8 +394,12 @@ pub async fn on_callback(
             let (_, pages) = app.units.page(page, keyboards::UNITS_PER_PAGE);
             let page = page.min(pages - 1);
             let text = lang.t_args("reg-ask-unit", args!["page" => page + 1, "pages" => pages]);
-            let markup =
-                keyboards::units(lang, &app.units, page, caller.record.unit_code.as_deref());
+            let markup = keyboards::units(
+                lang,
+                &app.units,
+                page,
+                caller.record.unit_hint().map(UnitCode::as_str),
+            );
             let result = bot
                 .edit_message_text(chat, message, text)
                 .reply_markup(markup)
@@ -434,11 +418,13 @@ pub async fn on_callback(
                 return stale(&bot, &q, lang).await;
             };
             ack.await?;
-            let unit_code: UnitCode = unit.code.clone();
-            let id = caller.id;
-            app.store
-                .run(move |c| users::register(c, id, employment, &name, nip.as_ref(), &unit_code))
-                .await?;
+            let registration = Registration {
+                employment,
+                name,
+                nip,
+                unit: unit.code.clone(),
+            };
+            app::pledge::register(&app, caller.id, registration).await?;
             dialogue.exit().await?;
             if let Some(message) = q.message.as_ref().map(MaybeInaccessibleMessage::id) {
                 let text = lang.t_args("reg-unit-chosen", args!["unit" => &unit.name]);
@@ -471,24 +457,17 @@ async fn confirm(
     state: State,
     q: CallbackQuery,
 ) -> HandlerResult {
-    if !caller.record.registered || !caller.private {
+    if caller.record.registration.is_none() || !caller.private {
         return stale(&bot, &q, caller.lang).await;
     }
     let chat = dialogue.chat_id();
-    let election = app.config.election_name.clone();
-    let hash = pledge::text_hash(&app.pledge_text.render(caller.lang, &election));
-    let id = caller.id;
     // Independent steps run together: this is the busiest moment before an election.
     let (ack, logged) = tokio::join!(
         bot.answer_callback_query(q.id.clone()).into_future(),
-        app.store
-            .run(move |c| pledges::confirm(c, id, &election, &hash)),
+        app::pledge::confirm(&app, caller.id, caller.lang),
     );
     let (p, created) = logged?;
     ack?;
-    if created {
-        tracing::info!(user_id = id, "pledge confirmed");
-    }
     if state != State::Idle {
         dialogue.exit().await?;
     }
@@ -509,12 +488,5 @@ async fn clear_buttons(bot: &Bot, app: &App, caller: &Caller, q: &CallbackQuery)
             tracing::debug!(error = %e, "could not remove the buttons");
         }
     }
-    Ok(())
-}
-
-pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
-    bot.answer_callback_query(q.id.clone())
-        .text(lang.t("callback-stale"))
-        .await?;
     Ok(())
 }

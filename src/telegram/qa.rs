@@ -1,36 +1,17 @@
 //! Questions and answers in the chat: free text, /tanya, topic browsing, feedback.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
 
 use super::callback::CallbackData;
 use super::keyboards::button;
-use super::reply::{note_in_private, sent};
+use super::reply::{note_in_private, sent, stale};
 use super::{App, Caller, HandlerResult};
+use crate::app::questions;
 use crate::i18n::Lang;
-use crate::knowledge::{Answer, ElectionFacts, Matcher, RuleId, Topic, Verdict, kb, render_html};
-use crate::store::questions;
-
-/// Built once per process: the matcher precomputes its index from the knowledge base.
-pub fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<Matcher> = OnceLock::new();
-    MATCHER.get_or_init(Matcher::new)
-}
-
-fn facts(app: &App) -> ElectionFacts {
-    ElectionFacts {
-        name: app.config.election_name.clone(),
-        date: app.config.election_date,
-    }
-}
-
-fn today(app: &App) -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&app.config.timezone)
-        .date_naive()
-}
+use crate::knowledge::{Answer, RuleId, Topic, Verdict, kb, render_html};
 
 fn answer_keyboard(lang: Lang, rule: Option<RuleId>) -> InlineKeyboardMarkup {
     let mut rows = vec![vec![button(
@@ -96,21 +77,10 @@ pub async fn answer_question(
     if question.is_empty() {
         return show_topics(bot, app, caller, chat, None).await;
     }
-    let m = matcher().classify(question);
     // The user's chosen language wins; the question's language only fills in for a
     // user who never chose (English questions from an Indonesian-default user still get Indonesian
     // labels, which the user can switch with /lang).
-    let lang = caller.lang;
-    let answer = match m.rule {
-        Some(rule) => Answer::for_rule(rule, lang, &facts(app), today(app)),
-        None => {
-            let (id, text, score) = (caller.id, question.to_owned(), m.score);
-            app.store
-                .run(move |c| questions::record_unanswered(c, Some(id), &text, m.lang, score))
-                .await?;
-            Answer::declined(lang, &app.config.helpdesk_contact)
-        }
-    };
+    let answer = questions::ask(app, caller.id, question, caller.lang).await?;
     send_answer(bot, app, caller, chat, &answer).await
 }
 
@@ -230,7 +200,7 @@ pub async fn on_callback(
 ) -> HandlerResult {
     let lang = caller.lang;
     let Some(message) = q.regular_message() else {
-        return super::pledge::stale(&bot, &q, lang).await;
+        return stale(&bot, &q, lang).await;
     };
     let chat = message.chat.id;
     match data {
@@ -240,7 +210,7 @@ pub async fn on_callback(
         }
         CallbackData::Topic(name) => {
             let Some(topic) = Topic::ALL.into_iter().find(|t| t.as_str() == name) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
             let label = kb()
@@ -257,25 +227,22 @@ pub async fn on_callback(
         }
         CallbackData::Rule(name) => {
             let Ok(rule) = RuleId::parse(&name) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
             bot.answer_callback_query(q.id.clone()).await?;
-            let answer = Answer::for_rule(rule, lang, &facts(&app), today(&app));
+            let answer = questions::answer_for(&app, rule, lang);
             send_answer(&bot, &app, &caller, chat, &answer).await
         }
         CallbackData::Feedback { rule, helpful } => {
             let Ok(rule) = RuleId::parse(&rule) else {
-                return super::pledge::stale(&bot, &q, lang).await;
+                return stale(&bot, &q, lang).await;
             };
-            let id = caller.id;
-            app.store
-                .run(move |c| questions::record_feedback(c, id, rule.as_str(), helpful))
-                .await?;
+            questions::feedback(&app, caller.id, rule, helpful).await?;
             bot.answer_callback_query(q.id.clone())
                 .text(lang.t("qa-feedback-thanks"))
                 .await?;
             Ok(())
         }
-        _ => super::pledge::stale(&bot, &q, lang).await,
+        _ => stale(&bot, &q, lang).await,
     }
 }

@@ -11,8 +11,7 @@ use super::reply::sent;
 use super::{App, Caller, HandlerResult};
 use crate::args;
 use crate::i18n::Lang;
-use crate::reminders::{Clock, ReminderKind, Schedule};
-use crate::store::users;
+use crate::reminders::{ReminderKind, Schedule};
 
 /// The schedule as the user reads it: upcoming reminders in local time, then the mute state.
 pub fn schedule_text(
@@ -64,15 +63,9 @@ fn keyboard(lang: Lang, muted: bool) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new([[button(lang.t(key), CallbackData::Reminders { mute })]])
 }
 
-pub async fn show(
-    bot: Bot,
-    app: Arc<App>,
-    caller: Caller,
-    clock: Clock,
-    chat: ChatId,
-) -> HandlerResult {
+pub async fn show(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let muted = caller.record.reminders_muted;
-    let text = schedule_text(&app, caller.lang, muted, clock.now());
+    let text = schedule_text(&app, caller.lang, muted, app.now());
     let result = bot
         .send_message(chat, text)
         .reply_markup(keyboard(caller.lang, muted))
@@ -85,17 +78,13 @@ pub async fn set_muted(
     bot: Bot,
     app: Arc<App>,
     caller: Caller,
-    clock: Clock,
     q: CallbackQuery,
     mute: bool,
 ) -> HandlerResult {
     let id = caller.id;
-    app.store
-        .run(move |c| users::set_reminders_muted(c, id, mute))
-        .await?;
-    tracing::info!(user_id = id, muted = mute, "reminder preference changed");
+    crate::app::pledge::set_reminders_muted(&app, id, mute).await?;
     bot.answer_callback_query(q.id.clone()).await?;
-    let text = schedule_text(&app, caller.lang, mute, clock.now());
+    let text = schedule_text(&app, caller.lang, mute, app.now());
     match q.regular_message() {
         Some(m) => {
             let result = bot

@@ -5,9 +5,9 @@ use teloxide::types::UpdateKind;
 use teloxide::{ApiError, RequestError};
 
 use super::{App, Caller, HandlerResult};
+use crate::app::users;
 use crate::args;
 use crate::i18n::Lang;
-use crate::store::users;
 
 /// True when Telegram says this chat can never receive from us again (until they return).
 pub fn is_unreachable(err: &RequestError) -> bool {
@@ -30,10 +30,7 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
     match result {
         Ok(_) => Ok(()),
         Err(e) if is_unreachable(&e) => {
-            tracing::info!(user_id, "user is unreachable; marked blocked");
-            app.store
-                .run(move |c| users::mark_blocked(c, user_id))
-                .await?;
+            users::mark_unreachable(app, user_id).await?;
             Ok(())
         }
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
@@ -50,6 +47,21 @@ pub async fn say(
     text: String,
 ) -> HandlerResult {
     sent(app, caller.id, bot.send_message(chat, text).await).await
+}
+
+/// A button that no longer means anything (an old message, a finished step, a forged
+/// payload): the spinner stops with a short note, nothing else happens.
+pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
+    bot.answer_callback_query(q.id.clone())
+        .text(lang.t("callback-stale"))
+        .await?;
+    Ok(())
+}
+
+/// Someone without the role a command or button needs: one polite line, nothing about what
+/// it would have done. The caller logs why.
+pub async fn refuse(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {
+    say(bot, app, caller, chat, caller.lang.t("refused-role")).await
 }
 
 /// A short note in a private chat; in groups the bot stays quiet, the message may not even
@@ -77,12 +89,7 @@ pub async fn apologise(bot: &Bot, app: &App, update: &Update) {
         app.config.default_locale,
     );
     let saved = match user.and_then(|u| i64::try_from(u.id.0).ok()) {
-        Some(id) => app
-            .store
-            .run(move |c| users::get(c, id))
-            .await
-            .ok()
-            .flatten(),
+        Some(id) => users::get(app, id).await.ok().flatten(),
         None => None,
     };
     let lang = saved.map_or(telegram, |u| u.language);

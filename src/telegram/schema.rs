@@ -20,7 +20,6 @@ use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
     qa, reminders,
 };
-use crate::reminders::Clock;
 
 pub fn schema() -> UpdateHandler<HandlerError> {
     let admin_commands = teloxide::filter_command::<AdminCommand, _>()
@@ -66,7 +65,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
                 .endpoint(on_callback),
         )
         .endpoint(|bot: Bot, q: CallbackQuery, caller: Caller| async move {
-            pledge::stale(&bot, &q, caller.lang).await
+            reply::stale(&bot, &q, caller.lang).await
         });
 
     dptree::entry()
@@ -135,7 +134,6 @@ async fn on_command(
     app: Arc<App>,
     caller: Caller,
     me: Me,
-    clock: Clock,
     dialogue: PledgeDialogue,
     msg: Message,
     cmd: Command,
@@ -143,26 +141,20 @@ async fn on_command(
     let chat = msg.chat.id;
     match cmd {
         Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
-        Command::Ikrar | Command::Pledge => {
-            pledge::ikrar(bot, app, caller, me, dialogue, chat).await
-        }
+        Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
         Command::Status => pledge::status(bot, app, caller, chat).await,
-        Command::Tanya(question) | Command::Ask(question) => {
-            qa::tanya(bot, app, caller, msg, question).await
-        }
-        Command::Topik | Command::Topics => qa::topics(bot, app, caller, msg).await,
+        Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
+        Command::Topik => qa::topics(bot, app, caller, msg).await,
         Command::Lang => {
             let to = caller.lang.other();
             pledge::switch_lang(bot, app, caller, chat, to).await
         }
-        Command::Help | Command::Bantuan => {
+        Command::Help => {
             let text = commands::help_text(caller.lang, caller.role);
             reply::say(&bot, &app, &caller, chat, text).await
         }
-        Command::Batal | Command::Cancel => pledge::cancel(bot, app, caller, dialogue, chat).await,
-        Command::Pengingat | Command::Reminders => {
-            reminders::show(bot, app, caller, clock, chat).await
-        }
+        Command::Batal => pledge::cancel(bot, app, caller, dialogue, chat).await,
+        Command::Pengingat => reminders::show(bot, app, caller, chat).await,
     }
 }
 
@@ -197,7 +189,6 @@ async fn on_callback(
     app: Arc<App>,
     caller: Caller,
     me: Me,
-    clock: Clock,
     dialogue: PledgeDialogue,
     state: State,
     q: CallbackQuery,
@@ -217,9 +208,7 @@ async fn on_callback(
             bot.answer_callback_query(q.id.clone()).await?;
             pledge::switch_lang(bot, app, caller, chat, to).await
         }
-        CallbackData::Reminders { mute } => {
-            reminders::set_muted(bot, app, caller, clock, q, mute).await
-        }
+        CallbackData::Reminders { mute } => reminders::set_muted(bot, app, caller, q, mute).await,
         data @ (CallbackData::Topics
         | CallbackData::Topic(_)
         | CallbackData::Rule(_)

@@ -8,15 +8,17 @@ use serde::{Serialize, de::DeserializeOwned};
 use teloxide::dispatching::dialogue::Storage;
 use teloxide::types::ChatId;
 
+use crate::app::Clock;
 use crate::store::{Store, StoreError, dialogues};
 
 pub struct SqliteDialogues {
     store: Store,
+    clock: Clock,
 }
 
 impl SqliteDialogues {
-    pub fn new(store: Store) -> Arc<Self> {
-        Arc::new(SqliteDialogues { store })
+    pub fn new(store: Store, clock: Clock) -> Arc<Self> {
+        Arc::new(SqliteDialogues { store, clock })
     }
 }
 
@@ -49,10 +51,10 @@ where
         D: Send + 'static,
     {
         Box::pin(async move {
-            let json = serde_json::to_string(&dialogue)
-                .map_err(|e| StoreError::Malformed(e.to_string()))?;
+            let json = serde_json::to_string(&dialogue)?;
+            let now = self.clock.now();
             self.store
-                .run(move |c| dialogues::set(c, chat_id.0, &json))
+                .run(move |c| dialogues::set(c, chat_id.0, &json, now))
                 .await
         })
     }

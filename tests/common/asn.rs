@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use fake_bot_api::{FakeBotApi, TestUser};
+use netralitas_bot::app::Clock;
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::store::{Store, users};
@@ -16,9 +17,10 @@ pub fn register(store: &Store, ids: Range<i64>, unit: &str) -> Vec<i64> {
     store
         .with(|c| {
             let tx = c.transaction()?;
+            let now = Clock::system().now();
             for id in ids.clone() {
-                users::touch(&tx, id, &format!("ASN {id}"), None, Lang::Id)?;
-                users::register(&tx, id, Employment::Pppk, &name, None, &unit)?;
+                users::touch(&tx, id, &format!("ASN {id}"), None, Lang::Id, now)?;
+                users::register(&tx, id, Employment::Pppk, &name, None, &unit, now)?;
             }
             tx.commit()?;
             Ok(())

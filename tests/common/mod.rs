@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use netralitas_bot::app::Clock;
 use netralitas_bot::config::Config;
 use netralitas_bot::startup::{self, Running};
 use netralitas_bot::store::Store;
@@ -35,6 +37,11 @@ pub struct TestApp {
     env: HashMap<String, String>,
     running: Option<Running>,
     _dir: tempfile::TempDir,
+}
+
+/// "Now" for rows a test writes straight into the store, from the bot's own clock type.
+pub fn now() -> DateTime<Utc> {
+    Clock::system().now()
 }
 
 pub async fn spawn_app() -> TestApp {

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use netralitas_bot::delivery::message::{Audience, BroadcastText, parse_schedule};
+use netralitas_bot::domain::broadcast::{Audience, BroadcastText, parse_schedule};
 use netralitas_bot::domain::{Employment, FullName, Nip, PledgeText, Role, UnitCode, Units};
 use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Matcher, RuleId, Topic};
@@ -17,7 +17,7 @@ use netralitas_bot::reports::export::{self, BOM, ExportSpec};
 use netralitas_bot::store::{Store, StoreError, users};
 use netralitas_bot::telegram::callback::CallbackData;
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
-use netralitas_bot::telegram::roles::parse_target;
+use netralitas_bot::app::roles::parse_target;
 
 /// Characters that break naive text handling: bidi overrides and isolates, zero-width
 /// joiners and spaces, a byte-order mark, combining marks, control characters, Unicode
@@ -465,7 +465,7 @@ pub fn check_schedule(input: &str) {
 }
 
 pub fn check_target(input: &str) {
-    use netralitas_bot::telegram::roles::{Refusal, Target};
+    use netralitas_bot::app::roles::{Refusal, Target};
     match parse_target(input) {
         Ok(Target::Id(id)) => assert!(id > 0),
         Ok(Target::Username(name)) => {
@@ -504,8 +504,8 @@ pub fn export_names(raw: &[String]) -> (Vec<String>, Vec<String>) {
         .with(|c| {
             for (i, name) in names.iter().enumerate() {
                 let id = i as i64 + 1;
-                users::touch(c, id, "tg", None, Lang::Id)?;
-                users::register(c, id, Employment::NonAsn, name, None, &unit)?;
+                users::touch(c, id, "tg", None, Lang::Id, Utc::now())?;
+                users::register(c, id, Employment::NonAsn, name, None, &unit, Utc::now())?;
             }
             Ok(())
         })

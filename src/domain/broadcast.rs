@@ -125,10 +125,6 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn is_finished(&self) -> bool {
-        self.remaining == 0
-    }
-
     /// Whole minutes still needed at `rate` messages per second, at least 1 while any remain,
     /// so the estimate never says "0 minutes" while messages are still going out.
     pub fn eta_minutes(&self, rate: u32) -> i64 {
