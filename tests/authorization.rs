@@ -138,7 +138,9 @@ fn every_command() -> Vec<Action> {
         .collect();
     names.sort();
     names.dedup();
-    assert!(names.len() >= 29, "{names:?}");
+    // Aliases (`/pledge`, `/ask`, …) are hidden `#[command(alias)]`s of these variants: they
+    // parse to the same command and so pass the same gate.
+    assert!(names.len() >= 21, "{names:?}");
     for name in &names {
         let text = command_text(name);
         let officer = AdminCommand::parse(&text, BOT_USERNAME).is_ok()
