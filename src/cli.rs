@@ -35,6 +35,8 @@ pub enum Cmd {
     },
     /// Print the pledge totals per unit, as /stats shows them (no token needed).
     Stats,
+    /// Check the hash chain of pledges and audit log; exits 1 naming the first broken record.
+    Verify,
     /// Write registrations and pledges to a CSV file (no token needed; audited).
     Export {
         /// Where to write the CSV.

@@ -3,6 +3,8 @@
 pub mod nip;
 pub mod person;
 pub mod pledge;
+pub mod receipt;
+pub mod redact;
 pub mod unit;
 
 pub use nip::{Nip, NipError};

@@ -40,8 +40,8 @@ pub fn export(
             )
         })?),
     };
-    let file =
-        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let file = crate::store::private_file::create(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
     let mut writer = BufWriter::new(file);
     let spec = ExportSpec {
         election: &config.election_name,

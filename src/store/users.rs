@@ -69,6 +69,7 @@ pub fn touch(
         language.code(),
         now_utc()
     ])?;
+    super::usernames::seen(conn, id, username)?;
     Ok(get(conn, id)?.expect("row was just upserted"))
 }
 
