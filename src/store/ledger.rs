@@ -977,6 +977,56 @@ mod tests {
     }
 
     #[test]
+    fn an_upgraded_database_is_chained_and_its_old_codes_stay_valid() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let all = crate::store::migrations::migrations();
+        all.to_version(&mut conn, 5).unwrap();
+        let old = pledge::receipt_code(1, "E");
+        conn.execute_batch(&format!(
+            "INSERT INTO users (id, display_name, username, full_name, unit_code, registered_at,
+                                first_seen)
+                 VALUES (1, 'x', 'budi', 'Budi Santoso', 'dinkes', '2020-11-01T00:00:00.000Z',
+                         '2020-11-01T00:00:00.000Z'),
+                        (2, 'y', NULL, 'Ani', 'disdik', '2020-11-01T00:00:00.000Z',
+                         '2020-11-01T00:00:00.000Z');
+             INSERT INTO pledges VALUES
+                 (1, 'E', 'h', '2020-11-02T00:00:00.000Z', '{old}'),
+                 (2, 'E', 'h', '2020-11-02T00:00:00.000Z', '{}');
+             INSERT INTO audit_log (at, actor_id, action, detail) VALUES
+                 ('2020-11-01T00:00:00.000Z', 0, 'export', 'cli unit=all rows=0'),
+                 ('2020-11-03T00:00:00.000Z', 9, 'grant_hr', 'user=2');",
+            pledge::receipt_code(2, "E")
+        ))
+        .unwrap();
+        all.to_latest(&mut conn).unwrap();
+        let ok = verify(&conn).unwrap().unwrap();
+        assert_eq!((ok.pledges, ok.audit_entries, ok.head.seq), (2, 2, 4));
+        // Oldest first: the export, then the two pledges, then the grant.
+        let kinds: Vec<String> = conn
+            .prepare("SELECT kind FROM ledger ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(kinds, ["audit", "pledge", "pledge", "audit"]);
+
+        let check = check_receipt(&conn, &old).unwrap().expect("an old code");
+        assert_eq!(check.initials.as_deref(), Some("B. S."));
+        assert_eq!(check.unit_code.as_deref(), Some("dinkes"));
+        assert!(matches!(
+            crate::store::usernames::resolve(&conn, "@budi").unwrap(),
+            crate::store::usernames::UsernameMatch::One(u) if u.id == 1
+        ));
+
+        // New records continue the migrated chain.
+        crate::store::pledges::confirm(&conn, 1, "F", "h").unwrap();
+        let ok = verify(&conn).unwrap().unwrap();
+        assert_eq!((ok.pledges, ok.head.seq), (3, 5));
+    }
+
+    #[test]
     fn a_colliding_code_takes_the_next_attempt() {
         let store = Store::open_in_memory().unwrap();
         store
