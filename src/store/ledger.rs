@@ -449,6 +449,12 @@ impl fmt::Display for Broken {
 /// Checks the whole chain and that pledges, audit log and ledger agree one to one.
 /// `Ok(Err(..))` is a broken chain; `Err(..)` a database that could not be read at all.
 pub fn verify(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
+    // One read transaction: the bot may be confirming pledges while the CLI verifies, and
+    // the three tables must be read at the same instant.
+    atomically(conn, || verify_snapshot(conn))
+}
+
+fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
     let mut pledges: HashMap<String, Owned> = HashMap::new();
     let mut stmt = conn
         .prepare("SELECT user_id, election, text_hash, confirmed_at, receipt_code FROM pledges")?;
