@@ -75,8 +75,22 @@ pub const SCHEMA: &str = r#"
 
 /// Migration hook: generates the receipt secret and chains the pledges and audit entries
 /// that exist already, oldest first (ties broken by kind and key), so `verify` passes
-/// right after an upgrade.
+/// right after an upgrade. Questions stored before masking existed are masked now.
 pub fn migrate_existing(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let stored: Vec<(i64, String)> = tx
+        .prepare("SELECT id, question FROM unanswered_questions")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, question) in stored {
+        let masked = crate::domain::redact::mask_identity_numbers(&question);
+        if masked != question {
+            tx.execute(
+                "UPDATE unanswered_questions SET question = ?2 WHERE id = ?1",
+                params![id, masked.as_ref()],
+            )?;
+        }
+    }
+
     let key = ReceiptKey::generate()
         .map_err(|e| rusqlite_migration::HookError::Hook(format!("no randomness: {e}")))?;
     tx.execute(
@@ -999,6 +1013,9 @@ mod tests {
              INSERT INTO pledges VALUES
                  (1, 'E', 'h', '2020-11-02T00:00:00.000Z', '{old}'),
                  (2, 'E', 'h', '2020-11-02T00:00:00.000Z', '{}');
+             INSERT INTO unanswered_questions (user_id, question, lang, score, asked_at)
+                 VALUES (1, 'NIP saya 19850312 201001 1 002, boleh?', 'id', 0.1,
+                         '2020-11-01T00:00:00.000Z');
              INSERT INTO audit_log (at, actor_id, action, detail) VALUES
                  ('2020-11-01T00:00:00.000Z', 0, 'export', 'cli unit=all rows=0'),
                  ('2020-11-03T00:00:00.000Z', 9, 'grant_hr', 'user=2');",
@@ -1017,6 +1034,13 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(kinds, ["audit", "pledge", "pledge", "audit"]);
+
+        let question: String = conn
+            .query_row("SELECT question FROM unanswered_questions", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(question, "NIP saya ******** ****** * ***, boleh?");
 
         let check = check_receipt(&conn, &old).unwrap().expect("an old code");
         assert_eq!(check.initials.as_deref(), Some("B. S."));
