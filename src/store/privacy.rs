@@ -262,6 +262,25 @@ mod tests {
     }
 
     #[test]
+    fn a_nip_typed_in_a_question_is_stored_masked() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                questions::record_unanswered(
+                    c,
+                    Some(1),
+                    "nip saya 19850312 201001 1 002 belum terdaftar",
+                    Lang::Id,
+                    0.1,
+                )?;
+                let top = questions::top_unanswered(c, 10)?;
+                assert_eq!(top[0].0, "nip saya ******** ****** * *** belum terdaftar");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn erasing_an_unknown_user_changes_nothing() {
         let store = Store::open_in_memory().unwrap();
         registered(&store);
