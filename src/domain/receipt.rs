@@ -1,4 +1,4 @@
-//! Receipt codes that prove something: an HMAC of the pledge under this deployment's
+//! Receipt codes that prove something: a permutation keyed by HMAC under this deployment's
 //! secret, so nobody without the database can compute a user's code, and a code cannot be
 //! turned back into a Telegram id.
 
@@ -38,7 +38,8 @@ impl ReceiptKey {
     }
 }
 
-/// What a receipt code is computed over: enough to tie it to one confirmation.
+/// The fields of one confirmation (what the ledger chains; the code uses the first two,
+/// because a person pledges once per election).
 #[derive(Debug, Clone, Copy)]
 pub struct ReceiptInput<'a> {
     pub user_id: i64,
@@ -47,37 +48,68 @@ pub struct ReceiptInput<'a> {
     pub confirmed_at: &'a str,
 }
 
-/// The code for a pledge, e.g. `IKR-7QX2-MB9D`. `attempt` is 0 unless an earlier attempt
-/// collided with an existing code (about one in 10^12 per pair), which keeps codes unique
-/// without making them longer.
-pub fn code(key: &ReceiptKey, input: ReceiptInput<'_>, attempt: u32) -> String {
-    let mut message = Vec::with_capacity(96);
-    for field in [
-        b"netralitas-receipt-v1".as_slice(),
-        &input.user_id.to_be_bytes(),
-        input.election.as_bytes(),
-        input.text_hash.as_bytes(),
-        input.confirmed_at.as_bytes(),
-        &attempt.to_be_bytes(),
-    ] {
-        // Length prefixes: ("ab","c") and ("a","bc") must not share a code.
+/// Eight letters cover every Telegram user id issued so far (ids stay below 2^40).
+const SHORT_SPACE: u64 = 31u64.pow(LETTERS as u32);
+const ROUNDS: u8 = 4;
+
+/// The code of `user_id`'s pledge in `election`, e.g. `IKR-7QX2-MB9D`.
+///
+/// A pseudorandom permutation of the user id: a four-round Feistel network (Luby–Rackoff)
+/// whose round function is SHA-256 under a key that is HMAC-SHA256(secret, election). So
+/// codes are unique within an election by construction (no index, no collision check on
+/// the insert path), unpredictable and irreversible without the secret, and another
+/// deployment gives the same user another code.
+pub fn code(key: &ReceiptKey, user_id: i64, election: &str) -> String {
+    let mut message = Vec::with_capacity(election.len() + 32);
+    for field in [b"netralitas-receipt-v2".as_slice(), election.as_bytes()] {
         message.extend_from_slice(&(field.len() as u32).to_be_bytes());
         message.extend_from_slice(field);
     }
-    let mac = hmac_sha256(key.as_bytes(), &message);
-    let mut n = u64::from_be_bytes(mac[..8].try_into().unwrap_or_default());
-    // 2^64 is about 2·10^7 times 31^8, so the modulo bias is below one part in ten million.
-    let mut letters = [ALPHABET[0]; LETTERS];
-    for slot in letters.iter_mut().rev() {
+    let round_key = hmac_sha256(key.as_bytes(), &message);
+    let id = user_id as u64; // two's complement: a bijection from i64
+    let (value, len) = if id < SHORT_SPACE {
+        // Cycle-walking keeps the permutation inside the eight-letter space.
+        let mut c = feistel(id, 40, &round_key);
+        while c >= SHORT_SPACE {
+            c = feistel(c, 40, &round_key);
+        }
+        (c, LETTERS)
+    } else {
+        // 31^13 > 2^64: larger ids get a longer code, so the two spaces never meet.
+        (feistel(id, 64, &round_key), 13)
+    };
+    let letters = base31(value, len);
+    if len == LETTERS {
+        format!("IKR-{}-{}", &letters[..4], &letters[4..])
+    } else {
+        format!("IKR-{}-{}-{}", &letters[..4], &letters[4..8], &letters[8..])
+    }
+}
+
+fn feistel(x: u64, bits: u32, round_key: &[u8; 32]) -> u64 {
+    let half = bits / 2;
+    let mask = (1u64 << half) - 1;
+    let (mut left, mut right) = ((x >> half) & mask, x & mask);
+    for round in 0..ROUNDS {
+        let mut h = Sha256::new();
+        h.update(round_key);
+        h.update([round, bits as u8]);
+        h.update(right.to_be_bytes());
+        let out = h.finalize();
+        let f = u64::from_be_bytes(out[..8].try_into().unwrap_or_default());
+        (left, right) = (right, left ^ (f & mask));
+    }
+    (left << half) | right
+}
+
+fn base31(mut n: u64, len: usize) -> String {
+    let mut out = vec![ALPHABET[0]; len];
+    for slot in out.iter_mut().rev() {
         *slot = ALPHABET[(n % 31) as usize];
         n /= 31;
     }
-    let letters: String = letters.into_iter().map(char::from).collect();
-    format!("IKR-{}-{}", &letters[..4], &letters[4..])
+    out.into_iter().map(char::from).collect()
 }
-
-/// How many attempts a confirmation may need; `check` tries the same number.
-pub const MAX_ATTEMPTS: u32 = 8;
 
 /// A code as typed by a person: any case, spaces or missing dashes, with or without the
 /// `IKR` prefix. `None` when it cannot be a receipt code at all, so no lookup is made.
@@ -167,30 +199,37 @@ mod tests {
         );
     }
 
-    fn input(user_id: i64) -> ReceiptInput<'static> {
-        ReceiptInput {
-            user_id,
-            election: "Pilkada X",
-            text_hash: "abc",
-            confirmed_at: "2020-11-02T00:00:00.000Z",
-        }
-    }
-
     #[test]
-    fn codes_are_readable_and_depend_on_every_input() {
+    fn codes_are_readable_stable_and_unique_within_an_election() {
         let key = ReceiptKey::from_bytes(&[7; 32]).unwrap();
-        let a = code(&key, input(1_234_567), 0);
+        let a = code(&key, 1_234_567, "Pilkada X");
         assert_eq!(a.len(), 13);
         assert!(a.starts_with("IKR-") && a.as_bytes()[8] == b'-');
         assert!(!a[4..].replace('-', "").contains(['0', 'O', '1', 'I', 'L']));
-        assert_eq!(a, code(&key, input(1_234_567), 0));
-        assert_ne!(a, code(&key, input(1_234_568), 0));
-        assert_ne!(a, code(&key, input(1_234_567), 1));
-        let later = ReceiptInput {
-            confirmed_at: "2020-11-02T00:00:00.001Z",
-            ..input(1_234_567)
-        };
-        assert_ne!(a, code(&key, later, 0));
+        assert_eq!(a, code(&key, 1_234_567, "Pilkada X"));
+        assert_ne!(a, code(&key, 1_234_568, "Pilkada X"));
+        assert_ne!(a, code(&key, 1_234_567, "Pemilu Y"));
+        assert_eq!(normalize(&a).as_deref(), Some(a.as_str()));
+
+        let many: std::collections::HashSet<String> = (0..100_000)
+            .chain((0..2_000).map(|i| 7_000_000_000 + i * 9_973))
+            .map(|id| code(&key, id, "Pilkada X"))
+            .collect();
+        assert_eq!(many.len(), 102_000);
+    }
+
+    #[test]
+    fn ids_beyond_the_short_space_get_longer_codes() {
+        let key = ReceiptKey::from_bytes(&[7; 32]).unwrap();
+        let edge = SHORT_SPACE as i64;
+        assert_eq!(code(&key, edge - 1, "E").len(), 13);
+        let long = [edge, i64::MAX, -1, i64::MIN].map(|id| code(&key, id, "E"));
+        for c in &long {
+            assert_eq!(c.len(), 19, "{c}");
+            assert_eq!(normalize(c).as_deref(), Some(c.as_str()));
+        }
+        let distinct: std::collections::HashSet<_> = long.iter().collect();
+        assert_eq!(distinct.len(), long.len());
     }
 
     #[test]
@@ -198,7 +237,12 @@ mod tests {
         let one = ReceiptKey::generate().unwrap();
         let two = ReceiptKey::generate().unwrap();
         assert_ne!(one, two);
-        assert_ne!(code(&one, input(42), 0), code(&two, input(42), 0));
+        assert_ne!(code(&one, 42, "E"), code(&two, 42, "E"));
+        // Nor is it the old permutation anyone could compute from the id.
+        assert_ne!(
+            code(&one, 42, "E"),
+            crate::domain::pledge::receipt_code(42, "E")
+        );
     }
 
     #[test]
