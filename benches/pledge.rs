@@ -3,10 +3,12 @@
 //! `cargo bench --bench pledge` reports:
 //! - end to end: confirmations per second from callback update in, through the SQLite row,
 //!   to the receipt out, against the loopback fake Bot API (target ≥ 1,000/s on 2 cores);
-//! - raw: `pledges::confirm` calls per second on a file database (target ≥ 20,000/s).
+//! - raw: `pledges::confirm` calls per second on a file database, each with its hash-chain
+//!   entry (target ≥ 20,000/s);
+//! - verify: `ledger::verify` over 100,000 chained pledges (target < 2 s).
 //!
-//! `BENCH_USERS` sets the end-to-end population (default 5,000); `BENCH_PART=raw` or
-//! `BENCH_PART=e2e` runs only one half (handy under a profiler).
+//! `BENCH_USERS` sets the end-to-end population (default 5,000); `BENCH_PART=raw`,
+//! `BENCH_PART=verify` or `BENCH_PART=e2e` runs only one part (handy under a profiler).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -17,7 +19,7 @@ use common::{TestUser, spawn_app};
 use netralitas_bot::app::Clock;
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
-use netralitas_bot::store::{Store, pledges, users};
+use netralitas_bot::store::{Store, ledger, pledges, users};
 
 const ELECTION: &str = "Pilkada Serentak 2020";
 
@@ -90,6 +92,59 @@ fn raw_inserts(n: i64) -> f64 {
     n as f64 / elapsed.as_secs_f64()
 }
 
+/// The same inserts as the pledge table took them before the chain (one statement, a
+/// code computed in Rust), measured in the same process: on a shared machine this is the
+/// yardstick the chained figure is read against.
+fn unchained_inserts(n: i64) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("bench.db")).unwrap();
+    seed(&store, 1..n + 1);
+    let start = Instant::now();
+    store
+        .with(|c| {
+            for id in 1..=n {
+                c.prepare_cached(
+                    "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(user_id, election) DO NOTHING",
+                )?
+                .execute(netralitas_bot::store::rusqlite::params![
+                    id,
+                    ELECTION,
+                    "0123456789abcdef",
+                    netralitas_bot::store::ts(chrono::Utc::now()),
+                    netralitas_bot::domain::pledge::receipt_code(id, ELECTION)
+                ])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(count(&store), n);
+    n as f64 / elapsed.as_secs_f64()
+}
+
+/// Seconds `verify` takes over `n` chained pledges (plus their users).
+fn verify_time(n: i64) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("bench.db")).unwrap();
+    seed(&store, 1..n + 1);
+    store
+        .with(|c| {
+            let tx = c.transaction()?;
+            for id in 1..=n {
+                pledges::confirm(&tx, id, ELECTION, "0123456789abcdef", chrono::Utc::now())?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .unwrap();
+    let start = Instant::now();
+    let verified = store.with(|c| ledger::verify(c)).unwrap().unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(verified.pledges as i64, n);
+    elapsed.as_secs_f64()
+}
+
 /// Median of three rounds: a shared 2-core machine is noisy.
 fn median_of_three(mut round: impl FnMut() -> f64) -> (f64, [f64; 3]) {
     let rounds = [round(), round(), round()];
@@ -104,13 +159,21 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
     let part = std::env::var("BENCH_PART").unwrap_or_default();
-    if part != "e2e" {
+    if part.is_empty() || part == "verify" {
+        let (secs, rounds) = median_of_three(|| verify_time(100_000));
+        println!("verify: {secs:.3} s for 100,000 chained pledges (rounds {rounds:.3?})");
+    }
+    if part.is_empty() || part == "raw" {
         let (raw, rounds) = median_of_three(|| raw_inserts(50_000));
         println!(
-            "raw store: {raw:.0} pledge inserts/s (one transaction each, WAL; rounds {rounds:.0?})"
+            "raw store: {raw:.0} pledge inserts/s with the chain (one transaction each, WAL; rounds {rounds:.0?})"
+        );
+        let (plain, rounds) = median_of_three(|| unchained_inserts(50_000));
+        println!(
+            "raw store, same machine now, without the chain: {plain:.0} inserts/s (rounds {rounds:.0?})"
         );
     }
-    if part == "raw" {
+    if !part.is_empty() && part != "e2e" {
         return;
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();

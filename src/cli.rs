@@ -46,6 +46,8 @@ pub enum Cmd {
     },
     /// Print the pledge totals per unit, as /stats shows them (no token needed).
     Stats,
+    /// Check the hash chain of pledges and audit log; exits 1 naming the first broken record.
+    Verify,
     /// Write registrations and pledges to a CSV file (no token needed; audited).
     Export {
         /// Where to write the CSV.
@@ -88,8 +90,8 @@ pub fn export(app: &App, out: &Path, unit: Option<&str>) -> anyhow::Result<usize
             )
         })?),
     };
-    let file =
-        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let file = crate::store::private_file::create(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
     let mut writer = BufWriter::new(file);
     let lang = app.config.default_locale;
     // The export's own error (CSV, I/O) stays typed inside the store's.
@@ -136,6 +138,10 @@ mod tests {
             (0, "export")
         );
         assert!(export(&app, &out, Some("nope")).is_err());
-        assert!(stats(&app).unwrap().contains(crate::config::DEFAULT_ELECTION_NAME));
+        assert!(
+            stats(&app)
+                .unwrap()
+                .contains(crate::config::DEFAULT_ELECTION_NAME)
+        );
     }
 }

@@ -70,6 +70,25 @@ fn main() -> ExitCode {
                 print!("{}", netralitas_bot::cli::stats(&app)?);
                 Ok(ExitCode::SUCCESS)
             }
+            Cmd::Verify => {
+                // Verifying must not create an empty database where none was.
+                if !config.database_path.exists() {
+                    anyhow::bail!("no database at {}", config.database_path.display());
+                }
+                let store = netralitas_bot::store::Store::open(&config.database_path)?;
+                Ok(
+                    match store.with(|c| netralitas_bot::store::ledger::verify(c))? {
+                        Ok(verified) => {
+                            println!("{verified}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(broken) => {
+                            println!("{broken}");
+                            ExitCode::FAILURE
+                        }
+                    },
+                )
+            }
             Cmd::Export { out, unit } => {
                 let app = startup::build_app(config, Clock::system())?;
                 let rows = netralitas_bot::cli::export(&app, &out, unit.as_deref())?;

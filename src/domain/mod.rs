@@ -4,6 +4,8 @@ pub mod broadcast;
 pub mod nip;
 pub mod person;
 pub mod pledge;
+pub mod receipt;
+pub mod redact;
 pub mod unit;
 
 pub use nip::{Nip, NipError};

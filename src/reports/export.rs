@@ -196,6 +196,7 @@ mod tests {
             )?;
         }
         pledges::confirm(c, 1, "Pilkada Serentak 2020", "h", crate::store::test_now())?;
+        crate::store::ledger::allow_pledge_edits(c)?;
         c.execute(
             "UPDATE pledges SET confirmed_at = '2020-11-22T18:30:00.000Z' WHERE user_id = 1",
             [],

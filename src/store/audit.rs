@@ -31,11 +31,24 @@ pub fn record(
     detail: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![ts(at), actor_id, action, detail])?;
-    Ok(())
+    let at = ts(at);
+    // The entry and its ledger row are written together (see store::ledger).
+    super::ledger::atomically(conn, || {
+        conn.prepare_cached(
+            "INSERT INTO audit_log (at, actor_id, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![at, actor_id, action, detail])?;
+        super::ledger::append(
+            conn,
+            super::ledger::Record::Audit {
+                id: conn.last_insert_rowid(),
+                at: &at,
+                actor_id,
+                action,
+                detail,
+            },
+        )
+    })
 }
 
 /// The latest entries, newest first.

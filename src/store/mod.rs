@@ -5,11 +5,15 @@ pub mod audit;
 pub mod backup;
 pub mod broadcasts;
 pub mod dialogues;
+pub mod ledger;
 mod migrations;
 pub mod outbox;
 pub mod pledges;
+pub mod privacy;
+pub mod private_file;
 pub mod questions;
 pub mod reports;
+pub mod usernames;
 pub mod users;
 
 use std::path::Path;
@@ -56,6 +60,9 @@ impl Store {
                 source,
             })?;
         }
+        private_file::prepare_database(path).map_err(|e| {
+            StoreError::Malformed(format!("cannot make {} private: {e}", path.display()))
+        })?;
         Self::setup(Connection::open(path)?)
     }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, StoreError, ts};
-use crate::domain::pledge::receipt_code;
+use crate::domain::receipt::ReceiptInput;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pledge {
@@ -47,25 +47,34 @@ pub fn confirm(
     text_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<(Pledge, bool)> {
-    // RETURNING hands back the new row in the same statement; only a repeat needs a read.
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT(user_id, election) DO NOTHING
-             RETURNING user_id, election, text_hash, confirmed_at, receipt_code",
-        )?
-        .query_row(
-            params![
-                user_id,
-                election,
-                text_hash,
-                ts(at),
-                receipt_code(user_id, election)
-            ],
-            from_row,
-        )
-        .optional()?;
+    let confirmed_at = ts(at);
+    let input = ReceiptInput {
+        user_id,
+        election,
+        text_hash,
+        confirmed_at: &confirmed_at,
+    };
+    // The pledge and its ledger entry are written together (see store::ledger).
+    let inserted = super::ledger::atomically(conn, || {
+        let code = super::ledger::new_receipt_code(conn, input)?;
+        // RETURNING hands back the new row in the same statement; only a repeat needs a read.
+        let row = conn
+            .prepare_cached(
+                "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(user_id, election) DO NOTHING
+                 RETURNING user_id, election, text_hash, confirmed_at, receipt_code",
+            )?
+            .query_row(
+                params![user_id, election, text_hash, confirmed_at, code],
+                from_row,
+            )
+            .optional()?;
+        if row.is_some() {
+            super::ledger::append_pledge(conn, input, &code)?;
+        }
+        Ok(row)
+    })?;
     match inserted {
         Some(pledge) => Ok((pledge, true)),
         None => get(conn, user_id, election)?

@@ -17,6 +17,7 @@ pub fn record_unanswered(
     score: f32,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    let question = crate::domain::redact::mask_identity_numbers(question);
     let question: String = question.chars().take(MAX_STORED_CHARS).collect();
     conn.prepare_cached(
         "INSERT INTO unanswered_questions (user_id, question, lang, score, asked_at)

@@ -206,6 +206,7 @@ mod tests {
                     register(c, id, "X", "dinkes", None)?;
                     pledges::confirm(c, id, "E", "h", crate::store::test_now())?;
                 }
+                crate::store::ledger::allow_pledge_edits(c)?;
                 // 2020-11-22 18:30 UTC is already 23 Nov 01:30 in Jakarta (UTC+7).
                 let set = |id: i64, at: &str| {
                     c.execute(

@@ -71,7 +71,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         .map(|u| UnitCode::parse(&u).ok_or_else(|| corrupt(id, 8, "unit_code", &u)))
         .transpose()?;
     let registered = r.get::<_, Option<String>>(9)?.is_some();
-    let (registration, preselected_unit) = if registered {
+    // A registered row without a name is one whose owner erased their data
+    // (`privacy::erase_user`): their pledge stays counted, but they are no longer registered.
+    let erased = registered && name.is_none();
+    let (registration, preselected_unit) = if erased {
+        (None, None)
+    } else if registered {
         let missing = |column| corrupt(id, 9, column, "");
         let registration = Registration {
             employment: employment.ok_or_else(|| missing("employment"))?,
@@ -114,6 +119,7 @@ pub fn touch(
                                        username = excluded.username, blocked = 0",
     )?
     .execute(params![id, display_name, username, language.code(), ts(at)])?;
+    super::usernames::seen(conn, id, username, at)?;
     Ok(get(conn, id)?.expect("row was just upserted"))
 }
 
