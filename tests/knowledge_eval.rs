@@ -24,6 +24,9 @@ struct Set {
     all_rules_right: bool,
     /// Share of off-topic look-alikes declined; the hard set has always declined all but a few.
     min_declined: f64,
+    /// Verdict and rule accuracy floors.
+    min_verdict: f64,
+    min_rule: f64,
 }
 
 const SETS: &[Set] = &[
@@ -41,6 +44,8 @@ const SETS: &[Set] = &[
         ]),
         all_rules_right: true,
         min_declined: MIN_DECLINED,
+        min_verdict: MIN_VERDICT,
+        min_rule: MIN_RULE,
     },
     Set {
         name: "hard",
@@ -49,6 +54,8 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 95.0,
+        min_verdict: MIN_VERDICT,
+        min_rule: MIN_RULE,
     },
     Set {
         name: "tuning",
@@ -57,6 +64,21 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: MIN_DECLINED,
+        min_verdict: MIN_VERDICT,
+        min_rule: MIN_RULE,
+    },
+    // Held out: written from the domain brief before the matcher was tuned and never tuned on.
+    // Its floors are what the matcher reached when it was first measured (issue 11 asks for
+    // 95 % verdict and 92 % rule here, not reached yet), so a change that loses ground fails.
+    Set {
+        name: "fresh",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-fresh.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: MIN_DECLINED,
+        min_verdict: FRESH_MIN_VERDICT,
+        min_rule: FRESH_MIN_RULE,
     },
 ];
 
@@ -64,6 +86,8 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
+const FRESH_MIN_VERDICT: f64 = 90.0;
+const FRESH_MIN_RULE: f64 = 88.0;
 /// Across all sets: in-scope questions told they are off-topic.
 const MAX_WRONGLY_OFF_TOPIC: f64 = 3.0;
 
@@ -194,6 +218,8 @@ fn the_matcher_meets_its_figures_on_every_set() {
             source: Source::Text(Box::leak(text.into_boxed_str())),
             all_rules_right: false,
             min_declined: MIN_DECLINED,
+            min_verdict: MIN_VERDICT,
+            min_rule: MIN_RULE,
         }));
         set
     });
@@ -218,11 +244,14 @@ fn the_matcher_meets_its_figures_on_every_set() {
         in_scope += c.in_scope;
         wrongly += c.wrongly_off_topic;
         let name = set.name;
-        if verdict < MIN_VERDICT {
-            failures.push(format!("{name}: verdict {verdict:.1}% < {MIN_VERDICT}%"));
+        if verdict < set.min_verdict {
+            failures.push(format!(
+                "{name}: verdict {verdict:.1}% < {}%",
+                set.min_verdict
+            ));
         }
-        if rule < MIN_RULE {
-            failures.push(format!("{name}: rule {rule:.1}% < {MIN_RULE}%"));
+        if rule < set.min_rule {
+            failures.push(format!("{name}: rule {rule:.1}% < {}%", set.min_rule));
         }
         if set.all_rules_right && c.rule_ok < c.n {
             failures.push(format!(
