@@ -5,6 +5,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::receipt::base31;
 use crate::i18n::Lang;
 
 /// The pledge text a deployment uses: its own file, or the four points from the locales.
@@ -52,8 +53,6 @@ pub fn text_hash(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Letters that survive being read aloud or copied by hand: no 0/O or 1/I/L.
-const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Eight letters cover every Telegram user id issued so far (ids stay below 2^40).
 const SHORT_SPACE: u64 = 31u64.pow(8);
 
@@ -110,15 +109,6 @@ fn feistel(x: u64, bits: u32, keys: &[u64; 4]) -> u64 {
         (left, right) = (right, left ^ (z & mask));
     }
     (left << half) | right
-}
-
-fn base31(mut n: u64, len: usize) -> String {
-    let mut out = vec![ALPHABET[0]; len];
-    for slot in out.iter_mut().rev() {
-        *slot = ALPHABET[(n % 31) as usize];
-        n /= 31;
-    }
-    out.into_iter().map(char::from).collect()
 }
 
 #[cfg(test)]

@@ -102,7 +102,8 @@ fn feistel(x: u64, bits: u32, round_key: &[u8; 32]) -> u64 {
     (left << half) | right
 }
 
-fn base31(mut n: u64, len: usize) -> String {
+/// Old codes (`pledge::receipt_code`) are spelled with the same letters.
+pub(crate) fn base31(mut n: u64, len: usize) -> String {
     let mut out = vec![ALPHABET[0]; len];
     for slot in out.iter_mut().rev() {
         *slot = ALPHABET[(n % 31) as usize];
