@@ -9,6 +9,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::outbox::SCHEMA),
         M::up(super::reports::SCHEMA),
         M::up(super::pledges::LEAN_SCHEMA),
+        M::up(super::questions::TEACH_SCHEMA),
     ])
 }
 
