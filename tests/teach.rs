@@ -271,3 +271,41 @@ async fn stored_questions_are_capped_per_user_and_de_duplicated() {
     let list = app.say(&owner(), "/unanswered").await;
     assert!(list.contains("2× Kapan THR PNS cair?"), "{list}");
 }
+
+/// `netralitas-bot ask` with the decision of one question, in a database at `db`.
+fn ask_cli(db: &std::path::Path, question: &str) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_netralitas-bot"))
+        .env_clear()
+        .env("DATABASE_PATH", db)
+        .args(["ask", "--json", question])
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
+
+#[test]
+fn the_ask_command_uses_the_databases_taught_examples_and_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    assert_eq!(ask_cli(&missing, UNSURE_2)["decision"], "unsure");
+    assert!(!missing.exists(), "ask must not create a database");
+
+    let db = dir.path().join("bot.db");
+    let store = netralitas_bot::store::Store::open(&db).unwrap();
+    store
+        .with(|c| {
+            netralitas_bot::store::questions::teach(
+                c,
+                7,
+                UNSURE_2,
+                Some("use_state_facilities"),
+                OWNER_ID,
+                common::now(),
+            )
+        })
+        .unwrap();
+    drop(store);
+    let got = ask_cli(&db, UNSURE_2);
+    assert_eq!(got["rule"], "use_state_facilities", "{got}");
+}

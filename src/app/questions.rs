@@ -132,9 +132,22 @@ pub async fn reload_taught(app: &App) -> store::Result<usize> {
     Ok(n)
 }
 
+/// The taught examples stored in the database at `path`, for `netralitas-bot ask`. No file,
+/// no examples: asking never creates a database.
+pub fn stored_taught(path: &std::path::Path) -> store::Result<Vec<Taught>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let rows = store::Store::open(path)?.with(|c| questions::taught(c))?;
+    Ok(as_taught(rows))
+}
+
 fn apply_taught(rows: Vec<questions::TaughtRow>) {
-    let taught = rows
-        .into_iter()
+    matcher().set_taught(as_taught(rows));
+}
+
+fn as_taught(rows: Vec<questions::TaughtRow>) -> Vec<Taught> {
+    rows.into_iter()
         .filter_map(|r| {
             let target = match r.rule_id {
                 // A rule removed from the knowledge base since: its example no longer applies.
@@ -146,8 +159,7 @@ fn apply_taught(rows: Vec<questions::TaughtRow>) {
                 target,
             })
         })
-        .collect();
-    matcher().set_taught(taught);
+        .collect()
 }
 
 /// Assigns stored question `id` to a rule or to off-topic, audited, and applies it at once.
