@@ -207,6 +207,9 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
         1
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM taught_examples"), 1);
+    let stats = app.say(&admin, "/stats").await;
+    let taught = Lang::Id.t_args("stats-taught", netralitas_bot::args!["count" => 1_i64]);
+    assert!(stats.ends_with(&taught), "{stats}");
 
     // A non-admin pressing a forged teach button or sending /teach is refused, nothing changes.
     let forged = CallbackData::Teach(TeachAction::OffTopic { question: id }).encode();

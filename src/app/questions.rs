@@ -233,3 +233,8 @@ pub async fn feedback(app: &App, user: i64, rule: RuleId, helpful: bool) -> stor
         .run(move |c| questions::record_feedback(c, user, rule.as_str(), helpful, now))
         .await
 }
+
+/// How many questions admins have taught this deployment (shown in /stats).
+pub async fn taught_count(app: &App) -> store::Result<i64> {
+    app.store.run(|c| questions::taught_count(c)).await
+}

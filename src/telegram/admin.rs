@@ -152,7 +152,10 @@ async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
 
 async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let report = load_stats(&app).await?;
-    let html = report.render(caller.lang, TELEGRAM_MAX_UNITS).html();
+    let mut html = report.render(caller.lang, TELEGRAM_MAX_UNITS).html();
+    let taught = crate::app::questions::taught_count(&app).await?;
+    html.push_str("\n\n");
+    html.push_str(&caller.lang.t_args("stats-taught", args!["count" => taught]));
     let result = bot
         .send_message(chat, html)
         .parse_mode(ParseMode::Html)
