@@ -189,6 +189,7 @@ fn kind_of(data: &CallbackData) -> &'static str {
             TeachAction::Topic { .. } => "teach:topic",
             TeachAction::Rule { .. } => "teach:rule",
             TeachAction::OffTopic { .. } => "teach:off-topic",
+            TeachAction::Page { .. } => "teach:page",
         },
         CallbackData::Broadcast(a) => match a {
             BroadcastAction::Audience { .. } => "broadcast:audience",

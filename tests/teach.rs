@@ -312,3 +312,40 @@ fn the_ask_command_uses_the_databases_taught_examples_and_creates_no_database() 
     let got = ask_cli(&db, UNSURE_2);
     assert_eq!(got["rule"], "use_state_facilities", "{got}");
 }
+
+#[tokio::test]
+async fn unanswered_is_paged_newest_first() {
+    let app = spawn_app().await;
+    let admin = owner();
+    app.store()
+        .with(|c| {
+            for i in 1..=12 {
+                netralitas_bot::store::questions::record_unanswered(
+                    c,
+                    Some(700 + i),
+                    &format!("pertanyaan nomor {i}"),
+                    Lang::Id,
+                    0.1,
+                    common::now(),
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let first = app.say(&admin, "/unanswered").await;
+    assert!(
+        first.lines().nth(1).unwrap().contains("nomor 12"),
+        "{first}"
+    );
+    assert_eq!(first.lines().count(), 11, "{first}");
+    assert!(!first.contains("nomor 2 "), "{first}");
+    let (msg, data) = button(&app, &admin, &Lang::Id.t("btn-page-older"));
+    let second = app.press(&admin, msg, &data).await;
+    let lines: Vec<_> = second.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{second}");
+    assert!(lines[0].contains("nomor 2 "), "{second}");
+    assert!(lines[1].contains("nomor 1 "), "{second}");
+    let last = app.api.last_message_to(admin.id).unwrap();
+    assert!(last.button_data(&Lang::Id.t("btn-page-older")).is_none());
+    assert!(last.button_data(&Lang::Id.t("btn-page-newer")).is_some());
+}

@@ -18,3 +18,5 @@ teach-no-question = Question #{ $id } was not found.
 untaught-done = ✅ The teaching of question #{ $id } was removed.
 untaught-none = Question #{ $id } was never taught.
 stats-taught = Questions taught: { $count }
+btn-page-newer = ◀ Newer
+btn-page-older = Older ▶

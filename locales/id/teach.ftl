@@ -18,3 +18,5 @@ teach-no-question = Pertanyaan #{ $id } tidak ditemukan.
 untaught-done = ✅ Pengajaran pertanyaan #{ $id } dihapus.
 untaught-none = Pertanyaan #{ $id } belum pernah diajarkan.
 stats-taught = Pertanyaan yang diajarkan: { $count }
+btn-page-newer = ◀ Lebih baru
+btn-page-older = Lebih lama ▶

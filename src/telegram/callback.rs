@@ -156,7 +156,7 @@ impl BroadcastAction {
     }
 }
 
-/// A teaching button, always naming the stored question it is about.
+/// A teaching button: each names the stored question it is about, or the page of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TeachAction {
     /// Show the topics to pick the rule from.
@@ -174,6 +174,10 @@ pub enum TeachAction {
     OffTopic {
         question: i64,
     },
+    /// Another page of /unanswered.
+    Page {
+        page: usize,
+    },
 }
 
 impl TeachAction {
@@ -183,10 +187,15 @@ impl TeachAction {
             TeachAction::Topic { question, topic } => format!("t:{question}:{topic}"),
             TeachAction::Rule { question, rule } => format!("r:{question}:{rule}"),
             TeachAction::OffTopic { question } => format!("o:{question}"),
+            TeachAction::Page { page } => format!("p:{page}"),
         }
     }
 
     fn parse(s: &str) -> Option<TeachAction> {
+        if let Some(page) = s.strip_prefix("p:") {
+            let page = page.parse().ok().filter(|p| *p < 1000)?;
+            return Some(TeachAction::Page { page });
+        }
         let mut parts = s.splitn(3, ':');
         let op = parts.next()?;
         let question = question_id(parts.next()?)?;
@@ -358,6 +367,7 @@ mod tests {
                 rule: "x".repeat(36),
             }),
             CallbackData::Teach(TeachAction::OffTopic { question: i64::MAX }),
+            CallbackData::Teach(TeachAction::Page { page: 999 }),
         ];
         for cb in all {
             let data = cb.encode();
@@ -439,6 +449,8 @@ mod tests {
             "1|tc:r:1",
             "1|tc:o:1:2",
             "1|tc:zz:1",
+            "1|tc:p:5000",
+            "1|tc:p:-1",
         ] {
             assert_eq!(CallbackData::parse(bad), None, "{bad}");
         }

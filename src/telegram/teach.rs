@@ -17,8 +17,8 @@ use crate::domain::Role;
 use crate::i18n::Lang;
 use crate::knowledge::{RuleId, Topic, kb};
 
-/// Entries shown by /unanswered.
-const LISTED: usize = 15;
+/// Entries per page of /unanswered.
+const LISTED: usize = 10;
 /// A question is shown up to this many characters.
 const QUESTION_CHARS: usize = 200;
 
@@ -34,10 +34,25 @@ fn shown(question: &str) -> String {
 
 /// /unanswered: stored questions newest first, each with its #id and teaching buttons.
 pub async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    unanswered_page(&bot, &app, &caller, chat, 0).await
+}
+
+/// One page of /unanswered, with buttons to the neighbouring pages.
+async fn unanswered_page(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    page: usize,
+) -> HandlerResult {
+    let (bot, app, caller) = (bot.clone(), app, caller);
     let lang = caller.lang;
-    let open = questions::open_questions(&app, 0, LISTED).await?;
+    // One more than a page tells whether there is a next one.
+    let mut open = questions::open_questions(app, page * LISTED, LISTED + 1).await?;
+    let more = open.len() > LISTED;
+    open.truncate(LISTED);
     if open.is_empty() {
-        return say(&bot, &app, &caller, chat, lang.t("unanswered-empty")).await;
+        return say(&bot, app, caller, chat, lang.t("unanswered-empty")).await;
     }
     let mut text = lang.t("teach-unanswered-title");
     let mut rows = Vec::new();
@@ -58,12 +73,28 @@ pub async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -
             ),
         ]);
     }
+    let mut pages = Vec::new();
+    if page > 0 {
+        pages.push(button(
+            lang.t("btn-page-newer"),
+            CallbackData::Teach(TeachAction::Page { page: page - 1 }),
+        ));
+    }
+    if more && page + 1 < 1000 {
+        pages.push(button(
+            lang.t("btn-page-older"),
+            CallbackData::Teach(TeachAction::Page { page: page + 1 }),
+        ));
+    }
+    if !pages.is_empty() {
+        rows.push(pages);
+    }
     // Plain text, no parse mode: a question typed as "<b>" shows as typed.
     let result = bot
         .send_message(chat, text)
         .reply_markup(InlineKeyboardMarkup::new(rows))
         .await;
-    super::reply::sent(&app, caller.id, result).await
+    super::reply::sent(app, caller.id, result).await
 }
 
 /// `/teach <id> <rule_id>` or `/teach <id> oos`.
@@ -175,6 +206,10 @@ pub async fn on_callback(
     };
     let chat = message.chat.id;
     let (question, target) = match action {
+        TeachAction::Page { page } => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            return unanswered_page(&bot, &app, &caller, chat, page).await;
+        }
         TeachAction::Start { question } => {
             bot.answer_callback_query(q.id.clone()).await?;
             let rows: Vec<_> = kb()
