@@ -351,6 +351,31 @@ mod tests {
     }
 
     #[test]
+    fn pending_questions_belong_to_their_asker_and_old_ones_are_pruned() {
+        let store = Store::open_in_memory().unwrap();
+        let now = crate::store::test_now();
+        let keep = Keep {
+            per_user_per_day: 20,
+            pending: true,
+        };
+        store
+            .with(|c| {
+                let id =
+                    keep_unanswered(c, Some(1), "Kampanye?", Lang::Id, 0.2, now, keep)?.unwrap();
+                assert!(open_questions(c, 0, 10)?.is_empty(), "pending is hidden");
+                assert!(!release_pending(c, id, 2)?, "another user's question");
+                assert!(release_pending(c, id, 1)?);
+                assert_eq!(open_questions(c, 0, 10)?[0].id, id);
+                let old = now - chrono::Duration::days(200);
+                record_unanswered(c, Some(3), "lama", Lang::Id, 0.1, old)?;
+                assert_eq!(prune_unanswered(c, now - chrono::Duration::days(180))?, 1);
+                assert_eq!(open_questions(c, 0, 10)?.len(), 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn feedback_is_one_vote_per_user_and_rule() {
         let store = Store::open_in_memory().unwrap();
         store
