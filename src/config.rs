@@ -44,6 +44,10 @@ pub struct Config {
     pub reminder_time: chrono::NaiveTime,
     pub quiet_days: u32,
     pub broadcast_rate: u32,
+    /// Unanswered questions kept per user per day; the rest are not stored.
+    pub unanswered_per_user_per_day: u32,
+    /// Unanswered questions older than this are deleted by the periodic prune.
+    pub unanswered_retention_days: u32,
     /// Set: Telegram pushes updates to this bot's HTTPS listener. Unset: long polling.
     pub webhook: Option<Webhook>,
 }
@@ -191,6 +195,29 @@ impl Config {
             None => 25,
         };
 
+        let number = |var: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| {
+            match get(var) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        err(
+                            var,
+                            format!(
+                                "expected a number {}-{}, got '{raw}'",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    }),
+            }
+        };
+        let unanswered_per_user_per_day = number("UNANSWERED_PER_USER_PER_DAY", 20, 0..=1000)?;
+        let unanswered_retention_days = number("UNANSWERED_RETENTION_DAYS", 180, 1..=3650)?;
+
         Ok(Config {
             token,
             api_url,
@@ -210,6 +237,8 @@ impl Config {
             reminder_time,
             quiet_days,
             broadcast_rate,
+            unanswered_per_user_per_day,
+            unanswered_retention_days,
             webhook: parse_webhook(&get)?,
         })
     }
@@ -400,6 +429,8 @@ mod tests {
         assert_eq!(c.helpdesk_contact, "BKPSDM");
         assert_eq!(c.reminder_days, vec![30, 14, 7, 3, 1]);
         assert_eq!(c.quiet_days, 3);
+        assert_eq!(c.unanswered_per_user_per_day, 20);
+        assert_eq!(c.unanswered_retention_days, 180);
         assert_eq!(c.broadcast_rate, 25);
         assert!(c.webhook.is_none(), "polling is the default");
         // The environment wins over the file, as with dotenvy, and a token is all a first run adds.

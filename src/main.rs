@@ -4,7 +4,7 @@ use clap::Parser;
 use netralitas_bot::app::Clock;
 use netralitas_bot::cli::{Cli, Cmd, KbAction};
 use netralitas_bot::config::Config;
-use netralitas_bot::knowledge::{self, AskInput, ElectionFacts};
+use netralitas_bot::knowledge::{self, AskInput, AskSetup, ElectionFacts};
 use netralitas_bot::{launch, startup};
 
 fn main() -> ExitCode {
@@ -44,15 +44,16 @@ fn main() -> ExitCode {
                     name: config.election_name.clone(),
                     date: config.election_date,
                 };
+                // The deployment's taught examples, when its database exists (never created here).
+                let taught = netralitas_bot::app::questions::stored_taught(&config.database_path)?;
+                let setup = AskSetup {
+                    facts: &facts,
+                    helpdesk: &config.helpdesk_contact,
+                    today: Clock::system().today(config.timezone),
+                    taught,
+                };
                 let mut out = std::io::stdout().lock();
-                knowledge::ask(
-                    AskInput::from_arg(&question),
-                    json,
-                    lang,
-                    &facts,
-                    &config.helpdesk_contact,
-                    &mut out,
-                )?;
+                knowledge::ask(AskInput::from_arg(&question), json, lang, setup, &mut out)?;
                 Ok(ExitCode::SUCCESS)
             }
             Cmd::Kb {

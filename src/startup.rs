@@ -161,6 +161,20 @@ pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Run
     start_with_clock(config, poll_timeout, Clock::system()).await
 }
 
+/// Deletes unanswered questions past UNANSWERED_RETENTION_DAYS now and every few hours.
+fn spawn_prune(app: Arc<App>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
+        loop {
+            every.tick().await;
+            match crate::app::questions::prune(&app).await {
+                Ok(n) => tracing::info!(pruned = n, "old unanswered questions deleted"),
+                Err(e) => tracing::error!(error = %e, "pruning unanswered questions failed"),
+            }
+        }
+    });
+}
+
 /// As [`start`], with "now" shifted (tests place it relative to the election).
 pub async fn start_with_clock(
     config: Config,
@@ -174,6 +188,10 @@ pub async fn start_with_clock(
         crate::app::questions::matcher();
     })
     .await?;
+    // The examples admins taught this deployment apply from the first question.
+    let taught = crate::app::questions::reload_taught(&app).await?;
+    tracing::info!(taught, "taught examples loaded");
+    spawn_prune(app.clone());
     if let Err(e) = commands::publish_default_menu(&bot).await {
         // The menu is a convenience; the bot works without it.
         tracing::warn!(error = %e, "could not publish the command menu");

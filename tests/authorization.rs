@@ -22,7 +22,7 @@ use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Topic, kb};
 use netralitas_bot::store::users;
 use netralitas_bot::telegram::callback::{
-    AudienceChoice, BroadcastAction, CallbackData, MenuAction,
+    AudienceChoice, BroadcastAction, CallbackData, MenuAction, TeachAction,
 };
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
 
@@ -116,6 +116,8 @@ fn command_text(name: &str) -> String {
         "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit"
         | "broadcasts" => "",
         "grant_admin" | "revoke_admin" | "grant_hr" | "revoke_hr" => "424242",
+        "teach" => "999999 oos",
+        "untaught" => "999999",
         "broadcast" => "Rahasia: rapat pimpinan besok",
         "broadcast_at" => "2030-01-01 07:00 Rahasia: rapat pimpinan",
         other => panic!("/{other} is new: give it an argument in command_text"),
@@ -180,6 +182,15 @@ fn kind_of(data: &CallbackData) -> &'static str {
         CallbackData::Rule(_) => "rule",
         CallbackData::Feedback { .. } => "feedback",
         CallbackData::Reminders { .. } => "reminders",
+        CallbackData::Pick { .. } => "pick",
+        CallbackData::NoneFits(_) => "none-fits",
+        CallbackData::Teach(a) => match a {
+            TeachAction::Start { .. } => "teach:start",
+            TeachAction::Topic { .. } => "teach:topic",
+            TeachAction::Rule { .. } => "teach:rule",
+            TeachAction::OffTopic { .. } => "teach:off-topic",
+            TeachAction::Page { .. } => "teach:page",
+        },
         CallbackData::Broadcast(a) => match a {
             BroadcastAction::Audience { .. } => "broadcast:audience",
             BroadcastAction::Unit { .. } => "broadcast:unit",
@@ -194,6 +205,8 @@ fn kind_of(data: &CallbackData) -> &'static str {
 
 /// One button of every kind, with arguments that are valid where the bot checks them. The
 /// broadcast ones carry id 0 here: each try puts a fresh draft's id in.
+const NO_QUESTION: i64 = 999_999;
+
 fn every_button() -> Vec<Action> {
     let rule = kb().ids().next().expect("a rule").as_str().to_owned();
     let id = 0;
@@ -213,10 +226,30 @@ fn every_button() -> Vec<Action> {
         CallbackData::Topic(Topic::ALL[0].as_str().to_owned()),
         CallbackData::Rule(rule.clone()),
         CallbackData::Feedback {
-            rule,
+            rule: rule.clone(),
             helpful: false,
         },
         CallbackData::Reminders { mute: true },
+        CallbackData::Pick {
+            question: 0,
+            rule: rule.clone(),
+        },
+        CallbackData::NoneFits(0),
+        // A question id that was never stored: teaching it is a stale button even for admins.
+        CallbackData::Teach(TeachAction::Start {
+            question: NO_QUESTION,
+        }),
+        CallbackData::Teach(TeachAction::Topic {
+            question: NO_QUESTION,
+            topic: Topic::ALL[0].as_str().to_owned(),
+        }),
+        CallbackData::Teach(TeachAction::Rule {
+            question: NO_QUESTION,
+            rule,
+        }),
+        CallbackData::Teach(TeachAction::OffTopic {
+            question: NO_QUESTION,
+        }),
         CallbackData::Broadcast(BroadcastAction::Audience {
             id,
             choice: AudienceChoice::All,
@@ -247,9 +280,8 @@ fn least_role(name: &str) -> Option<Role> {
         "stats" | "chart" | "export" | "broadcast" | "broadcast_at" | "broadcasts" => {
             Some(Role::Hr)
         }
-        "unanswered" | "feedback" | "grant_hr" | "revoke_hr" | "roles" | "audit" => {
-            Some(Role::Admin)
-        }
+        "unanswered" | "teach" | "untaught" | "feedback" | "grant_hr" | "revoke_hr" | "roles"
+        | "audit" => Some(Role::Admin),
         "grant_admin" | "revoke_admin" => Some(Role::Owner),
         _ => None,
     }
@@ -293,7 +325,23 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             | CallbackData::Topic(_)
             | CallbackData::Rule(_)
             | CallbackData::Feedback { .. }
+            | CallbackData::Pick { .. }
+            | CallbackData::NoneFits(_)
             | CallbackData::Reminders { .. } => Outcome::Served,
+            CallbackData::Teach(action) => {
+                if who.role() < Role::Admin {
+                    Outcome::Refused
+                } else if !private {
+                    Outcome::PrivateOnly
+                } else if matches!(
+                    action,
+                    TeachAction::Rule { .. } | TeachAction::OffTopic { .. }
+                ) {
+                    Outcome::Stale
+                } else {
+                    Outcome::Served
+                }
+            }
             // Registration steps outside a registration: stale for everyone.
             CallbackData::Employment(_)
             | CallbackData::UseTelegramName

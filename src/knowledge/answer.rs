@@ -42,11 +42,6 @@ pub struct Section {
 }
 
 impl Answer {
-    /// The answer of a rule, counting days to the election from the system's local date.
-    pub fn new(id: RuleId, lang: Lang, facts: &ElectionFacts) -> Answer {
-        Answer::for_rule(id, lang, facts, chrono::Local::now().date_naive())
-    }
-
     /// The answer of a rule, counting the days to the election from `today` (the date in the
     /// bot's configured time zone, which the caller knows).
     pub fn for_rule(id: RuleId, lang: Lang, facts: &ElectionFacts, today: NaiveDate) -> Answer {

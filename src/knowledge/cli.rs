@@ -3,12 +3,13 @@
 
 use std::io::{self, BufRead, BufWriter, Write};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::i18n::Lang;
 
 use super::answer::{Answer, ElectionFacts, render_plain};
-use super::matcher::{Match, Matcher};
+use super::matcher::{Match, Matcher, Taught};
 
 /// What to answer.
 pub enum AskInput {
@@ -51,6 +52,15 @@ fn rounded(score: f32) -> f64 {
     (f64::from(score) * 1000.0).round() / 1000.0
 }
 
+/// What `ask` answers with: the election, the helpdesk, the date "days left" counts from
+/// (the caller's clock) and the examples taught in the deployment's database.
+pub struct AskSetup<'a> {
+    pub facts: &'a ElectionFacts,
+    pub helpdesk: &'a str,
+    pub today: NaiveDate,
+    pub taught: Vec<Taught>,
+}
+
 /// Answers the question(s): with `json`, one line `{"rule", "verdict", "score", "decision",
 /// "candidates"}` per question in
 /// input order; otherwise the plain answer in `lang` (default: the question's language).
@@ -58,12 +68,17 @@ pub fn ask(
     input: AskInput,
     json: bool,
     lang: Option<Lang>,
-    facts: &ElectionFacts,
-    helpdesk: &str,
+    setup: AskSetup<'_>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    let AskSetup {
+        facts,
+        helpdesk,
+        today,
+        taught,
+    } = setup;
     let matcher = Matcher::new();
-    let today = chrono::Local::now().date_naive();
+    matcher.set_taught(taught);
     let mut out = BufWriter::new(out);
     let respond = |question: &str, out: &mut BufWriter<&mut _>, first: bool| -> io::Result<()> {
         let m = matcher.classify(question);
@@ -124,7 +139,6 @@ fn write_json(out: &mut impl Write, m: &Match) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn facts() -> ElectionFacts {
         ElectionFacts {
@@ -135,7 +149,14 @@ mod tests {
 
     fn run(input: AskInput, json: bool, lang: Option<Lang>) -> String {
         let mut out = Vec::new();
-        ask(input, json, lang, &facts(), "0800-1234", &mut out).unwrap();
+        let facts = facts();
+        let setup = AskSetup {
+            facts: &facts,
+            helpdesk: "0800-1234",
+            today: NaiveDate::from_ymd_opt(2024, 11, 1).unwrap(),
+            taught: Vec::new(),
+        };
+        ask(input, json, lang, setup, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -16,6 +16,6 @@ pub use answer::{
     render_plain, verdict_mark,
 };
 pub use check::{Problem, check, check_sources, kb_check};
-pub use cli::{AskInput, ask};
+pub use cli::{AskInput, AskSetup, ask};
 pub use kb::{Kb, Rule, RuleId, RuleText, Topic, UnknownRule, Verdict, kb};
 pub use matcher::{CANDIDATES, Candidate, Decision, Match, Matcher, Taught};

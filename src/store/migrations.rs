@@ -10,6 +10,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::reports::SCHEMA),
         M::up(super::pledges::LEAN_SCHEMA),
         M::up_with_hook(super::ledger::SCHEMA, super::ledger::migrate_existing),
+        M::up(super::questions::TEACH_SCHEMA),
     ])
 }
 

@@ -29,8 +29,6 @@ pub const BIG_EXPORT_ROWS: i64 = 5_000;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(1500);
 /// Plain-text replies are cut here, below Telegram's 4096-character limit.
 const MAX_TEXT: usize = 3900;
-/// A single unanswered question is shown up to this many characters.
-const QUESTION_CHARS: usize = 200;
 
 /// The least role that may run a command. Reports are for HR too; roles and the Q&A
 /// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
@@ -38,6 +36,8 @@ pub fn required_role(cmd: &AdminCommand) -> Role {
     match cmd {
         AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,
         AdminCommand::Unanswered
+        | AdminCommand::Teach(_)
+        | AdminCommand::Untaught(_)
         | AdminCommand::Feedback
         | AdminCommand::GrantHr(_)
         | AdminCommand::RevokeHr(_)
@@ -58,6 +58,8 @@ fn command_name(cmd: &AdminCommand) -> &'static str {
         AdminCommand::Chart => "chart",
         AdminCommand::Export(_) => "export",
         AdminCommand::Unanswered => "unanswered",
+        AdminCommand::Teach(_) => "teach",
+        AdminCommand::Untaught(_) => "untaught",
         AdminCommand::Feedback => "feedback",
         AdminCommand::GrantAdmin(_) => "grant_admin",
         AdminCommand::RevokeAdmin(_) => "revoke_admin",
@@ -101,7 +103,9 @@ pub async fn on_command(
         AdminCommand::Stats => stats(bot, app, caller, chat).await,
         AdminCommand::Chart => chart(bot, app, caller, chat).await,
         AdminCommand::Export(unit) => export(bot, app, caller, chat, unit).await,
-        AdminCommand::Unanswered => unanswered(bot, app, caller, chat).await,
+        AdminCommand::Unanswered => super::teach::unanswered(bot, app, caller, chat).await,
+        AdminCommand::Teach(args) => super::teach::teach(bot, app, caller, chat, args).await,
+        AdminCommand::Untaught(args) => super::teach::untaught(bot, app, caller, chat, args).await,
         AdminCommand::Feedback => feedback(bot, app, caller, chat).await,
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
@@ -148,7 +152,10 @@ async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
 
 async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let report = load_stats(&app).await?;
-    let html = report.render(caller.lang, TELEGRAM_MAX_UNITS).html();
+    let mut html = report.render(caller.lang, TELEGRAM_MAX_UNITS).html();
+    let taught = crate::app::questions::taught_count(&app).await?;
+    html.push_str("\n\n");
+    html.push_str(&caller.lang.t_args("stats-taught", args!["count" => taught]));
     let result = bot
         .send_message(chat, html)
         .parse_mode(ParseMode::Html)
@@ -349,33 +356,6 @@ pub(super) fn cut(mut text: String) -> String {
         text.push_str("\n…");
     }
     text
-}
-
-async fn unanswered(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
-    let lang = caller.lang;
-    let top = reports::unanswered(&app, 15).await?;
-    let text = if top.is_empty() {
-        lang.t("unanswered-empty")
-    } else {
-        let mut text = lang.t("unanswered-title");
-        for (question, count) in top {
-            let question: String = question
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(QUESTION_CHARS)
-                .collect();
-            text.push('\n');
-            text.push_str(&lang.t_args(
-                "unanswered-line",
-                args!["count" => count, "question" => question],
-            ));
-        }
-        text
-    };
-    // Plain text, no parse mode: a question typed as "<b>" shows as typed.
-    say(&bot, &app, &caller, chat, cut(text)).await
 }
 
 async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {

@@ -33,6 +33,15 @@ pub enum CallbackData {
         rule: String,
         helpful: bool,
     },
+    /// Two-stage fallback: the asker picks an offered rule, or says none fits. `question` is
+    /// the stored question's id (0 when it was not stored).
+    Pick {
+        question: i64,
+        rule: String,
+    },
+    NoneFits(i64),
+    /// Admin teaching from /unanswered (role re-checked when pressed).
+    Teach(TeachAction),
     /// HR broadcast buttons (role re-checked in the schema when pressed).
     Broadcast(BroadcastAction),
     /// /pengingat: mute (true) or unmute the optional reminders.
@@ -147,6 +156,72 @@ impl BroadcastAction {
     }
 }
 
+/// A teaching button: each names the stored question it is about, or the page of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeachAction {
+    /// Show the topics to pick the rule from.
+    Start {
+        question: i64,
+    },
+    Topic {
+        question: i64,
+        topic: String,
+    },
+    Rule {
+        question: i64,
+        rule: String,
+    },
+    OffTopic {
+        question: i64,
+    },
+    /// Another page of /unanswered.
+    Page {
+        page: usize,
+    },
+}
+
+impl TeachAction {
+    fn encode(&self) -> String {
+        match self {
+            TeachAction::Start { question } => format!("s:{question}"),
+            TeachAction::Topic { question, topic } => format!("t:{question}:{topic}"),
+            TeachAction::Rule { question, rule } => format!("r:{question}:{rule}"),
+            TeachAction::OffTopic { question } => format!("o:{question}"),
+            TeachAction::Page { page } => format!("p:{page}"),
+        }
+    }
+
+    fn parse(s: &str) -> Option<TeachAction> {
+        if let Some(page) = s.strip_prefix("p:") {
+            let page = page.parse().ok().filter(|p| *p < 1000)?;
+            return Some(TeachAction::Page { page });
+        }
+        let mut parts = s.splitn(3, ':');
+        let op = parts.next()?;
+        let question = question_id(parts.next()?)?;
+        let arg = parts.next();
+        let name = |a: &str| (!a.is_empty() && a.len() <= 36).then(|| a.to_owned());
+        Some(match (op, arg) {
+            ("s", None) => TeachAction::Start { question },
+            ("t", Some(t)) => TeachAction::Topic {
+                question,
+                topic: name(t)?,
+            },
+            ("r", Some(r)) => TeachAction::Rule {
+                question,
+                rule: name(r)?,
+            },
+            ("o", None) => TeachAction::OffTopic { question },
+            _ => return None,
+        })
+    }
+}
+
+/// A stored question's id from a button: positive, or 0 for "not stored" where allowed.
+fn question_id(s: &str) -> Option<i64> {
+    s.parse().ok().filter(|id| *id >= 0)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuAction {
     Pledge,
@@ -174,6 +249,9 @@ impl CallbackData {
             CallbackData::Feedback { rule, helpful } => {
                 format!("f:{}:{rule}", if *helpful { 1 } else { 0 })
             }
+            CallbackData::Pick { question, rule } => format!("c:{question}:{rule}"),
+            CallbackData::NoneFits(question) => format!("c0:{question}"),
+            CallbackData::Teach(action) => format!("tc:{}", action.encode()),
             CallbackData::Broadcast(action) => format!("b:{}", action.encode()),
             CallbackData::Reminders { mute } => format!("rm:{}", if *mute { 1 } else { 0 }),
         };
@@ -220,6 +298,15 @@ impl CallbackData {
                     helpful,
                 }
             }
+            ("c", Some(rest)) => {
+                let (question, rule) = rest.split_once(':')?;
+                CallbackData::Pick {
+                    question: question_id(question)?,
+                    rule: (!rule.is_empty() && rule.len() <= 36).then(|| rule.to_owned())?,
+                }
+            }
+            ("c0", Some(q)) => CallbackData::NoneFits(question_id(q)?),
+            ("tc", Some(rest)) => CallbackData::Teach(TeachAction::parse(rest)?),
             ("b", Some(rest)) => CallbackData::Broadcast(BroadcastAction::parse(rest)?),
             ("rm", Some("1")) => CallbackData::Reminders { mute: true },
             ("rm", Some("0")) => CallbackData::Reminders { mute: false },
@@ -264,6 +351,23 @@ mod tests {
             },
             CallbackData::Reminders { mute: true },
             CallbackData::Reminders { mute: false },
+            CallbackData::Pick {
+                question: i64::MAX,
+                rule: "x".repeat(36),
+            },
+            CallbackData::NoneFits(i64::MAX),
+            CallbackData::NoneFits(0),
+            CallbackData::Teach(TeachAction::Start { question: i64::MAX }),
+            CallbackData::Teach(TeachAction::Topic {
+                question: i64::MAX,
+                topic: "x".repeat(36),
+            }),
+            CallbackData::Teach(TeachAction::Rule {
+                question: i64::MAX,
+                rule: "x".repeat(36),
+            }),
+            CallbackData::Teach(TeachAction::OffTopic { question: i64::MAX }),
+            CallbackData::Teach(TeachAction::Page { page: 999 }),
         ];
         for cb in all {
             let data = cb.encode();
@@ -338,6 +442,15 @@ mod tests {
             "1|u:",
             "1|zz",
             "1|'; DROP TABLE pledges; --",
+            "1|c:-1:vote_at_tps",
+            "1|c:1:",
+            "1|c0:x",
+            "1|tc:s:-5",
+            "1|tc:r:1",
+            "1|tc:o:1:2",
+            "1|tc:zz:1",
+            "1|tc:p:5000",
+            "1|tc:p:-1",
         ] {
             assert_eq!(CallbackData::parse(bad), None, "{bad}");
         }

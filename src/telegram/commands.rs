@@ -43,6 +43,8 @@ pub enum AdminCommand {
     Chart,
     Export(String),
     Unanswered,
+    Teach(String),
+    Untaught(String),
     Feedback,
     GrantAdmin(String),
     RevokeAdmin(String),

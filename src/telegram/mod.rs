@@ -14,6 +14,7 @@ pub mod reply;
 pub mod roles;
 pub mod schema;
 pub mod storage;
+pub mod teach;
 
 use crate::app::App;
 pub use caller::Caller;

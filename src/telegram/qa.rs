@@ -80,8 +80,54 @@ pub async fn answer_question(
     // The user's chosen language wins; the question's language only fills in for a
     // user who never chose (English questions from an Indonesian-default user still get Indonesian
     // labels, which the user can switch with /lang).
-    let answer = questions::ask(app, caller.id, question, caller.lang).await?;
-    send_answer(bot, app, caller, chat, &answer).await
+    match questions::ask(app, caller.id, question, caller.lang).await? {
+        questions::Reply::Answer(answer) | questions::Reply::Declined(answer) => {
+            send_answer(bot, app, caller, chat, &answer).await
+        }
+        questions::Reply::Unsure {
+            question,
+            candidates,
+        } => {
+            let keyboard = candidates_keyboard(caller.lang, question.unwrap_or(0), &candidates);
+            let result = bot
+                .send_message(chat, caller.lang.t("qa-unsure"))
+                .reply_markup(keyboard)
+                .await;
+            sent(app, caller.id, result).await
+        }
+    }
+}
+
+/// A rule as a button label: its verdict mark and title.
+pub fn rule_label(lang: Lang, id: RuleId) -> String {
+    let rule = kb().rule(id, lang);
+    let mark = match rule.verdict {
+        Verdict::Allowed => "✅",
+        Verdict::Forbidden => "❌",
+        Verdict::Conditional => "⚠️",
+        Verdict::Info => "ℹ️",
+    };
+    format!("{mark} {}", rule.text.title)
+}
+
+fn candidates_keyboard(lang: Lang, question: i64, candidates: &[RuleId]) -> InlineKeyboardMarkup {
+    let mut rows: Vec<_> = candidates
+        .iter()
+        .map(|&id| {
+            vec![button(
+                rule_label(lang, id),
+                CallbackData::Pick {
+                    question,
+                    rule: id.as_str().to_owned(),
+                },
+            )]
+        })
+        .collect();
+    rows.push(vec![button(
+        lang.t("btn-none-fits"),
+        CallbackData::NoneFits(question),
+    )]);
+    InlineKeyboardMarkup::new(rows)
 }
 
 fn topics_keyboard(lang: Lang) -> InlineKeyboardMarkup {
@@ -126,15 +172,8 @@ fn rules_keyboard(lang: Lang, topic: Topic) -> InlineKeyboardMarkup {
     let mut rows: Vec<_> = kb()
         .rules_of(topic)
         .map(|id| {
-            let rule = kb().rule(id, lang);
-            let mark = match rule.verdict {
-                Verdict::Allowed => "✅",
-                Verdict::Forbidden => "❌",
-                Verdict::Conditional => "⚠️",
-                Verdict::Info => "ℹ️",
-            };
             vec![button(
-                format!("{mark} {}", rule.text.title),
+                rule_label(lang, id),
                 CallbackData::Rule(id.as_str().to_owned()),
             )]
         })
@@ -242,6 +281,29 @@ pub async fn on_callback(
                 .text(lang.t("qa-feedback-thanks"))
                 .await?;
             Ok(())
+        }
+        CallbackData::Pick { question, rule } => {
+            let Ok(rule) = RuleId::parse(&rule) else {
+                return stale(&bot, &q, lang).await;
+            };
+            bot.answer_callback_query(q.id.clone()).await?;
+            let question = (question > 0).then_some(question);
+            let answer = questions::pick(&app, caller.id, question, rule, lang).await?;
+            send_answer(&bot, &app, &caller, chat, &answer).await
+        }
+        CallbackData::NoneFits(question) => {
+            // Not stored (past the daily cap) or not this user's: nothing to release, but
+            // the helpdesk is still given.
+            if question > 0 && !questions::none_fits(&app, caller.id, question).await? {
+                return stale(&bot, &q, lang).await;
+            }
+            bot.answer_callback_query(q.id.clone()).await?;
+            let text = lang.t_args(
+                "qa-none-fits",
+                crate::args!["contact" => app.config.helpdesk_contact.clone()],
+            );
+            let result = bot.send_message(chat, text).await;
+            sent(&app, caller.id, result).await
         }
         _ => stale(&bot, &q, lang).await,
     }

@@ -18,7 +18,7 @@ use super::reply;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
-    qa, reminders,
+    qa, reminders, teach,
 };
 
 pub fn schema() -> UpdateHandler<HandlerError> {
@@ -212,7 +212,10 @@ async fn on_callback(
         data @ (CallbackData::Topics
         | CallbackData::Topic(_)
         | CallbackData::Rule(_)
-        | CallbackData::Feedback { .. }) => qa::on_callback(bot, app, caller, q, data).await,
+        | CallbackData::Feedback { .. }
+        | CallbackData::Pick { .. }
+        | CallbackData::NoneFits(_)) => qa::on_callback(bot, app, caller, q, data).await,
+        CallbackData::Teach(action) => teach::on_callback(bot, app, caller, q, action).await,
         other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
     }
 }

@@ -1,0 +1,22 @@
+# Two-stage answers and admin teaching (/unanswered, /teach, /untaught).
+qa-unsure = 🤔 Did you mean one of these?
+btn-none-fits = None of these
+qa-none-fits = 🙏 Thank you, your question has been passed on to the admins. For direct help, contact: { $contact }
+cmd-teach = teach a question a rule: /teach <id> <rule_id> or /teach <id> oos
+cmd-untaught = undo a teaching: /untaught <id>
+teach-unanswered-title = ❓ Unanswered questions (newest first):
+teach-unanswered-line = { $count }× { $question } · #{ $id }
+btn-teach = 📚 #{ $id }
+btn-teach-oos = 🚫 #{ $id } off-topic
+teach-pick-topic = Question #{ $id }: pick the topic.
+teach-pick-rule = Question #{ $id }: pick the rule.
+teach-usage = Usage: /teach <id> <rule_id> or /teach <id> oos (ids from /unanswered).
+untaught-usage = Usage: /untaught <id>
+teach-done = ✅ Question #{ $id } is now answered with: { $rule }
+teach-done-oos = ✅ Question #{ $id } is now treated as off-topic.
+teach-no-question = Question #{ $id } was not found.
+untaught-done = ✅ The teaching of question #{ $id } was removed.
+untaught-none = Question #{ $id } was never taught.
+stats-taught = Questions taught: { $count }
+btn-page-newer = ◀ Newer
+btn-page-older = Older ▶

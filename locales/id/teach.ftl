@@ -1,0 +1,22 @@
+# Jawaban dua tahap dan pengajaran pertanyaan oleh admin (/unanswered, /teach, /untaught).
+qa-unsure = 🤔 Maksud Anda salah satu ini?
+btn-none-fits = Bukan semuanya
+qa-none-fits = 🙏 Baik, pertanyaan Anda kami teruskan ke admin. Untuk bantuan langsung, hubungi: { $contact }
+cmd-teach = ajarkan pertanyaan ke aturan: /teach <id> <rule_id> atau /teach <id> oos
+cmd-untaught = batalkan pengajaran: /untaught <id>
+teach-unanswered-title = ❓ Pertanyaan yang belum terjawab (terbaru dulu):
+teach-unanswered-line = { $count }× { $question } · #{ $id }
+btn-teach = 📚 #{ $id }
+btn-teach-oos = 🚫 #{ $id } di luar topik
+teach-pick-topic = Pertanyaan #{ $id }: pilih topiknya.
+teach-pick-rule = Pertanyaan #{ $id }: pilih aturannya.
+teach-usage = Cara pakai: /teach <id> <rule_id> atau /teach <id> oos (id dari /unanswered).
+untaught-usage = Cara pakai: /untaught <id>
+teach-done = ✅ Pertanyaan #{ $id } sekarang dijawab dengan: { $rule }
+teach-done-oos = ✅ Pertanyaan #{ $id } sekarang dianggap di luar topik.
+teach-no-question = Pertanyaan #{ $id } tidak ditemukan.
+untaught-done = ✅ Pengajaran pertanyaan #{ $id } dihapus.
+untaught-none = Pertanyaan #{ $id } belum pernah diajarkan.
+stats-taught = Pertanyaan yang diajarkan: { $count }
+btn-page-newer = ◀ Lebih baru
+btn-page-older = Lebih lama ▶
