@@ -126,6 +126,19 @@ fn refusal(lang: Lang, e: &TeachError) -> Option<String> {
     }
 }
 
+/// What /teach and /untaught answer: the outcome, or the refusal a person can act on;
+/// only a store failure is an error (the apology).
+fn command_reply<T>(
+    lang: Lang,
+    result: Result<T, TeachError>,
+    done: impl FnOnce(T) -> String,
+) -> Result<String, TeachError> {
+    match result {
+        Ok(value) => Ok(done(value)),
+        Err(e) => refusal(lang, &e).ok_or(e),
+    }
+}
+
 pub async fn teach(
     bot: Bot,
     app: Arc<App>,
@@ -137,13 +150,8 @@ pub async fn teach(
     let Some((id, target)) = parse_teach(&args) else {
         return say(&bot, &app, &caller, chat, lang.t("teach-usage")).await;
     };
-    let text = match questions::teach(&app, caller.id, id, target).await {
-        Ok(_) => taught_text(lang, id, target),
-        Err(e) => match refusal(lang, &e) {
-            Some(text) => text,
-            None => return Err(e.into()),
-        },
-    };
+    let result = questions::teach(&app, caller.id, id, target).await;
+    let text = command_reply(lang, result, |_| taught_text(lang, id, target))?;
     say(&bot, &app, &caller, chat, text).await
 }
 
@@ -164,13 +172,10 @@ pub async fn untaught(
     else {
         return say(&bot, &app, &caller, chat, lang.t("untaught-usage")).await;
     };
-    let text = match questions::untaught(&app, caller.id, id).await {
-        Ok(()) => lang.t_args("untaught-done", args!["id" => id]),
-        Err(e) => match refusal(lang, &e) {
-            Some(text) => text,
-            None => return Err(e.into()),
-        },
-    };
+    let result = questions::untaught(&app, caller.id, id).await;
+    let text = command_reply(lang, result, |()| {
+        lang.t_args("untaught-done", args!["id" => id])
+    })?;
     say(&bot, &app, &caller, chat, text).await
 }
 
