@@ -567,7 +567,17 @@ async fn backup_copies_every_pledge_consistently_while_the_bot_writes() {
             .unwrap()
     };
     let live = rusqlite_conn::Connection::open(&db).unwrap();
+    let deadline = std::time::Instant::now() + WAIT;
     while count(&live) < 200 {
+        // A writer that failed would leave this loop waiting for ever: surface its error.
+        if writer.is_finished() || std::time::Instant::now() > deadline {
+            let outcome = writer.join().map_err(|e| {
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            });
+            panic!("the writer stopped early: {outcome:?}\n{}", log(dir.path()));
+        }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let before = count(&live);

@@ -311,15 +311,27 @@ const GENESIS: [u8; 32] = [0; 32];
 /// caller's transaction it nests, so a record and its ledger row are written together or
 /// not at all either way.
 pub fn atomically<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    conn.prepare_cached("SAVEPOINT ledger_write")?.execute([])?;
+    // On its own connection the write lock is taken up front (IMMEDIATE): the receipt key
+    // and the chain head are read before the insert, and a deferred start would fail with
+    // SQLITE_BUSY_SNAPSHOT, not wait, when another process wrote in between.
+    let (begin, commit, rollback) = if conn.is_autocommit() {
+        ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+    } else {
+        (
+            "SAVEPOINT ledger_write",
+            "RELEASE ledger_write",
+            "ROLLBACK TO ledger_write; RELEASE ledger_write",
+        )
+    };
+    conn.prepare_cached(begin)?.execute([])?;
     match f() {
         Ok(value) => {
-            conn.prepare_cached("RELEASE ledger_write")?.execute([])?;
+            conn.prepare_cached(commit)?.execute([])?;
             Ok(value)
         }
         Err(e) => {
             // The original error matters more than a failure to roll back.
-            let _ = conn.execute_batch("ROLLBACK TO ledger_write; RELEASE ledger_write");
+            let _ = conn.execute_batch(rollback);
             Err(e)
         }
     }

@@ -77,6 +77,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // A deferred transaction that reads before it writes fails at once with
+        // SQLITE_BUSY_SNAPSHOT (the busy timeout does not apply) when another process (the
+        // CLI, a second writer) committed meanwhile: take the write lock when it begins.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         // Reports scan whole tables; reading them through a memory map skips a copy per
         // page. Pages count towards memory only while the kernel keeps them resident.
         conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
