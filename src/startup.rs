@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
 use crate::store::Store;
+use crate::telegram::flood::{FloodGate, Guarded};
 use crate::telegram::outlet::TelegramOutlet;
 use crate::telegram::storage::SqliteDialogues;
 use crate::telegram::{commands, schema};
@@ -97,23 +98,35 @@ impl Running {
             }
             let _ = dispatcher.await;
         };
-        // A stop must end even if a handler or a poll hangs: after the grace period the
-        // dispatcher is aborted (an unfinished update is delivered again on the next start).
+        // What teloxide does on a stop: the polling stream makes one last getUpdates with
+        // `limit = 1, timeout = 0` and the offset after the last update it yielded, which
+        // confirms to Telegram every update already handed to the dispatcher; then the
+        // dispatcher drains every chat's queue (each admitted update is handled) before it
+        // ends. So an update is confirmed only once the dispatcher owns it, and the grace
+        // below is what lets it finish. A stop must still end if a handler hangs: after the
+        // grace the dispatcher is aborted, and the updates it still held (confirmed, not
+        // handled) are lost; the warning says so. Webhook updates are answered 200 on
+        // receipt, the same way.
         if tokio::time::timeout(STOP_GRACE, graceful).await.is_err() {
-            tracing::warn!("the dispatcher did not stop within {STOP_GRACE:?}; aborting it");
+            tracing::warn!(
+                "the dispatcher did not stop within {STOP_GRACE:?}; aborting it (updates still queued are lost)"
+            );
             self.dispatcher.abort();
         }
         self.workers.stop(STOP_GRACE).await;
     }
 
-    /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
+    /// Runs until the dispatcher ends on its own (teloxide's ctrl-c handler, or a failure).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
         self.workers.stop(STOP_GRACE).await;
     }
 
-    /// Runs until `stop` resolves, then stops everything; or until the dispatcher ends on its
-    /// own, which is an error when Telegram made it end.
+    /// Runs until `stop` resolves, then stops everything: exit 0. Or until the dispatcher
+    /// ends on its own: fine after teloxide's own ctrl-c handler, an error (so the process
+    /// exits non-zero and a supervisor restarts it) when getMe failed or the dispatcher task
+    /// died. A handler's panic does not end it: the handler tree catches it per update
+    /// (`schema::apologise_on_error`).
     pub async fn run_until(
         mut self,
         stop: impl std::future::Future<Output = ()>,
@@ -188,11 +201,13 @@ pub async fn start_with_clock(
     };
     let workers = Workers::spawn(outlet, app.clone(), wakeup.clone());
 
+    let gate = FloodGate::new(app.config.flood);
     let dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
             SqliteDialogues::new(app.store.clone(), app.clock),
-            wakeup
+            wakeup,
+            gate.clone()
         ])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -201,13 +216,16 @@ pub async fn start_with_clock(
         .enable_ctrlc_handler()
         .build();
     let shutdown = dispatcher.shutdown_token();
+    let lang = app.config.default_locale;
     let dispatcher = match &app.config.webhook {
         None => {
-            let listener = Polling::builder(bot).timeout(poll_timeout).build();
+            let listener = Polling::builder(bot.clone()).timeout(poll_timeout).build();
+            let listener = Guarded::new(listener, gate, bot, lang);
             tokio::spawn(dispatch(dispatcher, listener))
         }
         Some(hook) => {
-            let listener = crate::webhook::listen(bot, hook, app.store.clone()).await?;
+            let listener = crate::webhook::listen(bot.clone(), hook, app.store.clone()).await?;
+            let listener = Guarded::new(listener, gate, bot, lang);
             tokio::spawn(dispatch(dispatcher, listener))
         }
     };

@@ -1,0 +1,119 @@
+//! One user can't hurt the others: a flood is dropped before the dispatcher, and a panic in
+//! one handler leaves the bot answering everyone.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestUser, spawn_app_with};
+
+const NOTICE: &str = "Pelan-pelan ya";
+/// The defaults of `.env.example` (the test harness relaxes the burst for other suites).
+const SHIPPED: [(&str, &str); 2] = [("FLOOD_BURST", "20"), ("FLOOD_RATE", "1")];
+
+#[tokio::test]
+async fn while_one_user_floods_the_others_get_their_status_within_2_s() {
+    let app = spawn_app_with(&SHIPPED).await;
+    let flooder = TestUser::indonesian(7_001, "Banjir");
+    let others: Vec<TestUser> = (0..3)
+        .map(|i| TestUser::indonesian(7_100 + i, "Sabar"))
+        .collect();
+
+    // Warm the bot up (matcher, first contact) so the figure below measures the flood.
+    for u in &others {
+        app.say(u, "/help").await;
+    }
+
+    for i in 0..400 {
+        app.api.push_update(
+            app.api
+                .text(&flooder, &format!("bolehkah saya ikut kampanye nomor {i}?")),
+        );
+    }
+    let started = Instant::now();
+    let before: Vec<usize> = others
+        .iter()
+        .map(|u| app.api.messages_to(u.id).len())
+        .collect();
+    for u in &others {
+        app.api.push_update(app.api.text(u, "/status"));
+    }
+    for (u, seen) in others.iter().zip(before) {
+        let replies = app
+            .api
+            .wait_for_messages(u.id, seen + 1, Duration::from_secs(2))
+            .await;
+        assert!(
+            replies.len() > seen,
+            "user {} had no /status reply within 2 s of the flood ({:?})",
+            u.id,
+            started.elapsed()
+        );
+    }
+
+    // The flood is over when every one of its updates was fetched; give the admitted ones
+    // time to be answered.
+    assert!(app.api.wait_until_consumed(Duration::from_secs(10)).await);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let to_flooder = app.api.messages_to(flooder.id);
+    let notices = to_flooder
+        .iter()
+        .filter(|m| m.text.contains(NOTICE))
+        .count();
+    assert_eq!(notices, 1, "one notice per burst");
+    // The burst (20) was handled, the rest dropped: 400 answers would mean no gate at all.
+    let answers = to_flooder.len() - notices;
+    assert!(
+        (20..=25).contains(&answers),
+        "{answers} of 400 flood messages were answered"
+    );
+}
+
+#[tokio::test]
+async fn a_flooder_who_pauses_is_served_again_and_noticed_once_per_burst() {
+    let app = spawn_app_with(&[("FLOOD_BURST", "3"), ("FLOOD_RATE", "2")]).await;
+    let flooder = TestUser::english(7_002, "Flood");
+    for round in 0..2 {
+        for i in 0..10 {
+            app.api
+                .push_update(app.api.text(&flooder, &format!("/help {round} {i}")));
+        }
+        assert!(app.api.wait_until_consumed(Duration::from_secs(10)).await);
+        // 2/s refills the bucket of 3 in 1.5 s.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let sent = app.api.messages_to(flooder.id);
+    let notices = sent
+        .iter()
+        .filter(|m| m.text.contains("Slow down, please"))
+        .count();
+    assert_eq!(notices, 2, "{sent:?}");
+    // And after the pause the user is answered normally.
+    let reply = app.say(&flooder, "/help").await;
+    assert!(reply.contains("/status"), "{reply}");
+}
+
+#[tokio::test]
+async fn a_panicking_handler_apologises_and_the_bot_goes_on_answering() {
+    let app = spawn_app_with(&[
+        ("DEBUG_PANIC_TEXT", "panik sekarang"),
+        SHIPPED[0],
+        SHIPPED[1],
+    ])
+    .await;
+    let victim = TestUser::indonesian(7_003, "Apes");
+    let other = TestUser::indonesian(7_004, "Lain");
+
+    let reply = app.say(&victim, "panik sekarang").await;
+    assert!(reply.contains("Maaf, terjadi gangguan"), "{reply}");
+    // The same chat's worker survived, and so did everyone else's.
+    let reply = app.say(&victim, "/help").await;
+    assert!(reply.contains("/status"), "{reply}");
+    let reply = app.say(&other, "/help").await;
+    assert!(reply.contains("/status"), "{reply}");
+    // A second panic is caught the same way: nothing was used up by the first.
+    let reply = app.say(&other, "panik sekarang").await;
+    assert!(reply.contains("Maaf, terjadi gangguan"), "{reply}");
+    let reply = app.say(&victim, "/status").await;
+    assert!(!reply.contains("Maaf, terjadi gangguan"), "{reply}");
+}
