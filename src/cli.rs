@@ -136,10 +136,6 @@ mod tests {
             (0, "export")
         );
         assert!(export(&app, &out, Some("nope")).is_err());
-        assert!(
-            stats(&app)
-                .unwrap()
-                .contains(crate::config::DEFAULT_ELECTION_NAME)
-        );
+        assert!(stats(&app).unwrap().contains(crate::config::DEFAULT_ELECTION_NAME));
     }
 }

@@ -16,7 +16,6 @@ use proptest::test_runner::Config;
 use teloxide::utils::command::BotCommands;
 
 use inputs::{Parsers, callback_text, hostile_text, nasty_string, today};
-use netralitas_bot::app::roles::{Target, parse_target};
 use netralitas_bot::domain::broadcast::{ScheduleError, parse_schedule};
 use netralitas_bot::domain::{FullName, Nip, NipError, Units};
 use netralitas_bot::i18n::Lang;
@@ -24,6 +23,7 @@ use netralitas_bot::telegram::callback::{
     AudienceChoice, BroadcastAction, CallbackData, MenuAction,
 };
 use netralitas_bot::telegram::commands::{AdminCommand, HrCommand};
+use netralitas_bot::app::roles::{Target, parse_target};
 
 fn parsers() -> &'static Parsers {
     static PARSERS: OnceLock<Parsers> = OnceLock::new();

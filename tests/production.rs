@@ -551,9 +551,7 @@ async fn backup_copies_every_pledge_consistently_while_the_bot_writes() {
             let store = Store::open(&db).unwrap();
             for id in 1..2001 {
                 store
-                    .with(|c| {
-                        pledges::confirm(c, id, ELECTION, "h", chrono::Utc::now()).map(|_| ())
-                    })
+                    .with(|c| pledges::confirm(c, id, ELECTION, "h", chrono::Utc::now()).map(|_| ()))
                     .unwrap();
                 std::thread::sleep(Duration::from_millis(1));
             }

@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 use teloxide::utils::command::BotCommands;
 
-use netralitas_bot::app::roles::parse_target;
 use netralitas_bot::domain::broadcast::{Audience, BroadcastText, parse_schedule};
 use netralitas_bot::domain::{Employment, FullName, Nip, PledgeText, Role, UnitCode, Units};
 use netralitas_bot::i18n::Lang;
@@ -18,6 +17,7 @@ use netralitas_bot::reports::export::{self, BOM, ExportSpec};
 use netralitas_bot::store::{Store, StoreError, users};
 use netralitas_bot::telegram::callback::CallbackData;
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
+use netralitas_bot::app::roles::parse_target;
 
 /// Characters that break naive text handling: bidi overrides and isolates, zero-width
 /// joiners and spaces, a byte-order mark, combining marks, control characters, Unicode
