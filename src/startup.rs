@@ -10,7 +10,7 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::{Polling, UpdateListener};
 use tokio::task::JoinHandle;
 
-use crate::app::{App, Clock};
+use crate::app::{App, Clock, retention};
 use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
@@ -74,11 +74,15 @@ pub struct Running {
     shutdown: ShutdownToken,
     dispatcher: JoinHandle<Result<(), teloxide::RequestError>>,
     workers: Workers,
+    /// Deletes abandoned registration dialogues now and then; it holds nothing worth
+    /// finishing (each prune is one transaction), so a stop simply aborts it.
+    pruner: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops polling, lets in-flight handlers finish, and waits for the dispatcher to end.
     pub async fn stop(mut self) {
+        self.pruner.abort();
         let shutdown = self.shutdown.clone();
         let dispatcher = &mut self.dispatcher;
         let graceful = async move {
@@ -119,6 +123,7 @@ impl Running {
     /// Runs until the dispatcher ends on its own (teloxide's ctrl-c handler, or a failure).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
+        self.pruner.abort();
         self.workers.stop(STOP_GRACE).await;
     }
 
@@ -139,6 +144,7 @@ impl Running {
             self.stop().await;
             return Ok(());
         };
+        self.pruner.abort();
         self.workers.stop(STOP_GRACE).await;
         match ended {
             Ok(Ok(())) => Ok(()),
@@ -168,6 +174,19 @@ where
             LoggingErrorHandler::with_custom_text("receiving updates from Telegram failed"),
         )
         .await
+}
+
+/// Prunes abandoned dialogues at start and every [`retention::PRUNE_EVERY`] after.
+async fn prune_dialogues(app: Arc<App>) {
+    let mut every = tokio::time::interval(retention::PRUNE_EVERY);
+    loop {
+        every.tick().await;
+        match retention::prune_dialogues(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dialogues = n, "deleted abandoned registration dialogues"),
+            Err(e) => tracing::error!(error = %e, "cannot prune abandoned dialogues"),
+        }
+    }
 }
 
 pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
@@ -229,11 +248,13 @@ pub async fn start_with_clock(
             tokio::spawn(dispatch(dispatcher, listener))
         }
     };
+    let pruner = tokio::spawn(prune_dialogues(app.clone()));
     tracing::info!("bot started");
     Ok(Running {
         app,
         shutdown,
         dispatcher,
         workers,
+        pruner,
     })
 }

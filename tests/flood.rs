@@ -6,6 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{TestUser, spawn_app_with};
+use netralitas_bot::store::dialogues;
 
 const NOTICE: &str = "Pelan-pelan ya";
 /// The defaults of `.env.example` (the test harness relaxes the burst for other suites).
@@ -116,4 +117,35 @@ async fn a_panicking_handler_apologises_and_the_bot_goes_on_answering() {
     assert!(reply.contains("Maaf, terjadi gangguan"), "{reply}");
     let reply = app.say(&victim, "/status").await;
     assert!(!reply.contains("Maaf, terjadi gangguan"), "{reply}");
+}
+
+#[tokio::test]
+async fn an_abandoned_registration_and_its_nip_are_deleted_after_the_retention() {
+    let mut app = spawn_app_with(&[("DIALOGUE_RETENTION_DAYS", "7")]).await;
+    let old = common::now() - chrono::Duration::days(8);
+    let fresh = common::now() - chrono::Duration::days(2);
+    app.store()
+        .with(|c| {
+            dialogues::set(c, 71, r#"{"Nip":{"name":"Abandoned"}}"#, old)?;
+            dialogues::set(c, 72, r#"{"Nip":{"name":"Recent"}}"#, fresh)
+        })
+        .unwrap();
+    // The bot prunes at start and hourly after.
+    app.restart().await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = app
+            .store()
+            .with(|c| Ok((dialogues::get(c, 71)?, dialogues::get(c, 72)?)))
+            .unwrap();
+        if left.0.is_none() {
+            assert!(left.1.is_some(), "a recent dialogue was pruned");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the stale dialogue is still there"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
