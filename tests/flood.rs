@@ -149,3 +149,105 @@ async fn an_abandoned_registration_and_its_nip_are_deleted_after_the_retention()
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The newest button of the bot's messages to `user` whose label contains `label`.
+fn button(api: &common::FakeBotApi, user: &TestUser, label: &str) -> (i32, String) {
+    for m in api.messages_to(user.id).iter().rev() {
+        let Some(markup) = &m.reply_markup else {
+            continue;
+        };
+        for b in markup["inline_keyboard"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
+        {
+            if b["text"].as_str().is_some_and(|t| t.contains(label)) {
+                return (
+                    m.message_id,
+                    b["callback_data"].as_str().unwrap().to_owned(),
+                );
+            }
+        }
+    }
+    panic!("no button labelled {label:?} for user {}", user.id);
+}
+
+async fn expect(api: &common::FakeBotApi, user: &TestUser, what: &str) {
+    let got = api
+        .wait_for_message(user.id, |t| t.contains(what), Duration::from_secs(15))
+        .await;
+    assert!(got.is_some(), "no message with {what:?} to {}", user.id);
+}
+
+#[tokio::test]
+async fn sigterm_mid_dialogue_exits_0_and_keeps_a_confirmed_pledge_with_its_receipt() {
+    let api = common::FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("netralitas.db");
+    let env = [
+        ("TELOXIDE_TOKEN", "123456:TEST-TOKEN".to_owned()),
+        ("TELOXIDE_API_URL", api.url()),
+        ("DATABASE_PATH", db.display().to_string()),
+        ("ELECTION_NAME", "Pilkada Serentak 2020".to_owned()),
+        ("ELECTION_DATE", "2020-12-09".to_owned()),
+        ("RUST_LOG", "info".to_owned()),
+    ];
+    let mut bot = common::bot_process::BotProcess::spawn(dir.path(), &env);
+
+    let siti = TestUser::indonesian(7_201, "Siti");
+    let budi = TestUser::indonesian(7_202, "Budi");
+    api.push_update(api.text(&siti, "/ikrar"));
+    expect(&api, &siti, "Langkah 1/4").await;
+    let (m, d) = button(&api, &siti, "PNS");
+    api.push_update(api.callback(&siti, m, &d));
+    expect(&api, &siti, "Langkah 2/4").await;
+    api.push_update(api.text(&siti, "Siti Rahmawati"));
+    expect(&api, &siti, "Langkah 3/4").await;
+    api.push_update(api.text(&siti, "198503122010011002"));
+    expect(&api, &siti, "Langkah 4/4").await;
+    let (m, d) = button(&api, &siti, "Dinas Kesehatan");
+    api.push_update(api.callback(&siti, m, &d));
+    expect(&api, &siti, "IKRAR NETRALITAS").await;
+    // Budi is in the middle of his registration when the stop comes.
+    api.push_update(api.text(&budi, "/ikrar"));
+    expect(&api, &budi, "Langkah 1/4").await;
+
+    // Siti confirms, and the stop follows at once.
+    let (m, d) = button(&api, &siti, "Saya berikrar");
+    api.push_update(api.callback(&siti, m, &d));
+    assert!(api.wait_until_consumed(Duration::from_secs(10)).await);
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &bot.pid().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let began = Instant::now();
+    let code = loop {
+        if let Some(status) = bot.try_wait() {
+            break status.code();
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(15),
+            "the bot did not stop within the grace"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(code, Some(0));
+    expect(&api, &siti, "Ikrar Anda telah tercatat").await;
+    let store = netralitas_bot::store::Store::open(&db).unwrap();
+    let pledges: i64 = store
+        .with(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM pledges WHERE user_id = 7201",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(pledges, 1);
+    // Budi's half-done registration is still there for the next start.
+    let budi_dialogue = store.with(|c| dialogues::get(c, 7_202)).unwrap();
+    assert!(budi_dialogue.is_some());
+}
