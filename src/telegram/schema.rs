@@ -10,7 +10,7 @@ use dptree::{HandlerDescription, HandlerSignature, Type, case};
 use futures::FutureExt;
 use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, Me, UpdateKind};
+use teloxide::types::{ChatId, Me};
 
 use super::callback::{CallbackData, MenuAction};
 use super::commands::{AdminCommand, Command, HrCommand};
@@ -152,7 +152,8 @@ fn apologise_on_error() -> UpdateHandler<HandlerError> {
 /// `DEBUG_PANIC_TEXT` makes its handler panic. Release builds do not compile this in.
 #[cfg(debug_assertions)]
 fn injected_panic(app: &App, update: &Update) {
-    if let (Some(trigger), UpdateKind::Message(msg)) = (&app.config.debug_panic_text, &update.kind)
+    if let (Some(trigger), teloxide::types::UpdateKind::Message(msg)) =
+        (&app.config.debug_panic_text, &update.kind)
         && msg.text() == Some(trigger.as_str())
     {
         panic!("injected by DEBUG_PANIC_TEXT");
