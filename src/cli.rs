@@ -73,7 +73,7 @@ pub enum KbAction {
 
 /// The /stats table as plain text, in the deployment's default language.
 pub fn stats(app: &App) -> anyhow::Result<String> {
-    let report = app.store.with(|c| reports::stats(app, c))?;
+    let report = app.store.read_with(|c| reports::stats(app, c))?;
     Ok(report.render(app.config.default_locale, usize::MAX).plain())
 }
 
@@ -95,8 +95,8 @@ pub fn export(app: &App, out: &Path, unit: Option<&str>) -> anyhow::Result<usize
     let mut writer = BufWriter::new(file);
     let lang = app.config.default_locale;
     // The export's own error (CSV, I/O) stays typed inside the store's.
-    let rows = app.store.with(|c| {
-        Ok(reports::export(
+    let rows = app.store.read_with(|c| {
+        Ok::<_, crate::store::StoreError>(reports::export(
             app,
             c,
             ExportedBy::Operator,

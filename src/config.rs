@@ -48,8 +48,24 @@ pub struct Config {
     pub unanswered_per_user_per_day: u32,
     /// Unanswered questions older than this are deleted by the periodic prune.
     pub unanswered_retention_days: u32,
+    /// Per-user flood control in front of the dispatcher.
+    pub flood: FloodLimits,
+    /// Registration dialogues (which hold a NIP) untouched this long are deleted.
+    pub dialogue_retention_days: u32,
+    /// Debug builds only: a message with exactly this text makes its handler panic, so tests
+    /// can prove a panic is caught per update. Read from `DEBUG_PANIC_TEXT`.
+    #[cfg(debug_assertions)]
+    pub debug_panic_text: Option<String>,
     /// Set: Telegram pushes updates to this bot's HTTPS listener. Unset: long polling.
     pub webhook: Option<Webhook>,
+}
+
+/// How many updates one user may send at once (`FLOOD_BURST`) and then per second
+/// (`FLOOD_RATE`) before the bot drops them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloodLimits {
+    pub burst: u32,
+    pub per_second: f64,
 }
 
 /// Webhook mode: where Telegram sends updates and how the bot proves they came from it.
@@ -194,6 +210,39 @@ impl Config {
                 })?,
             None => 25,
         };
+        let flood = FloodLimits {
+            burst: match get("FLOOD_BURST") {
+                Some(b) => b.parse::<u32>().ok().filter(|b| *b >= 1).ok_or_else(|| {
+                    err(
+                        "FLOOD_BURST",
+                        format!("expected a whole number of updates ≥ 1, got '{b}'"),
+                    )
+                })?,
+                None => 20,
+            },
+            per_second: match get("FLOOD_RATE") {
+                Some(r) => r
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r > 0.0)
+                    .ok_or_else(|| {
+                        err(
+                            "FLOOD_RATE",
+                            format!("expected updates per second > 0 such as 1 or 0.5, got '{r}'"),
+                        )
+                    })?,
+                None => 1.0,
+            },
+        };
+        let dialogue_retention_days = match get("DIALOGUE_RETENTION_DAYS") {
+            Some(d) => d.parse::<u32>().ok().filter(|d| *d >= 1).ok_or_else(|| {
+                err(
+                    "DIALOGUE_RETENTION_DAYS",
+                    format!("expected whole days ≥ 1, got '{d}'"),
+                )
+            })?,
+            None => 7,
+        };
 
         let number = |var: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| {
             match get(var) {
@@ -239,6 +288,10 @@ impl Config {
             broadcast_rate,
             unanswered_per_user_per_day,
             unanswered_retention_days,
+            flood,
+            dialogue_retention_days,
+            #[cfg(debug_assertions)]
+            debug_panic_text: get("DEBUG_PANIC_TEXT"),
             webhook: parse_webhook(&get)?,
         })
     }
@@ -432,6 +485,14 @@ mod tests {
         assert_eq!(c.unanswered_per_user_per_day, 20);
         assert_eq!(c.unanswered_retention_days, 180);
         assert_eq!(c.broadcast_rate, 25);
+        assert_eq!(
+            c.flood,
+            FloodLimits {
+                burst: 20,
+                per_second: 1.0
+            }
+        );
+        assert_eq!(c.dialogue_retention_days, 7);
         assert!(c.webhook.is_none(), "polling is the default");
         // The environment wins over the file, as with dotenvy, and a token is all a first run adds.
         let c = Config::from_dotenv(dotenvy::from_path_iter(path), |k| {

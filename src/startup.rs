@@ -10,11 +10,12 @@ use teloxide::prelude::*;
 use teloxide::update_listeners::{Polling, UpdateListener};
 use tokio::task::JoinHandle;
 
-use crate::app::{App, Clock};
+use crate::app::{App, Clock, retention};
 use crate::config::Config;
 use crate::delivery::{Wakeup, Workers};
 use crate::domain::{PledgeText, Units};
 use crate::store::Store;
+use crate::telegram::flood::{FloodGate, Guarded};
 use crate::telegram::outlet::TelegramOutlet;
 use crate::telegram::storage::SqliteDialogues;
 use crate::telegram::{commands, schema};
@@ -73,11 +74,15 @@ pub struct Running {
     shutdown: ShutdownToken,
     dispatcher: JoinHandle<Result<(), teloxide::RequestError>>,
     workers: Workers,
+    /// Deletes abandoned registration dialogues now and then; it holds nothing worth
+    /// finishing (each prune is one transaction), so a stop simply aborts it.
+    pruner: JoinHandle<()>,
 }
 
 impl Running {
     /// Stops polling, lets in-flight handlers finish, and waits for the dispatcher to end.
     pub async fn stop(mut self) {
+        self.pruner.abort();
         let shutdown = self.shutdown.clone();
         let dispatcher = &mut self.dispatcher;
         let graceful = async move {
@@ -97,23 +102,36 @@ impl Running {
             }
             let _ = dispatcher.await;
         };
-        // A stop must end even if a handler or a poll hangs: after the grace period the
-        // dispatcher is aborted (an unfinished update is delivered again on the next start).
+        // What teloxide does on a stop: the polling stream makes one last getUpdates with
+        // `limit = 1, timeout = 0` and the offset after the last update it yielded, which
+        // confirms to Telegram every update already handed to the dispatcher; then the
+        // dispatcher drains every chat's queue (each admitted update is handled) before it
+        // ends. So an update is confirmed only once the dispatcher owns it, and the grace
+        // below is what lets it finish. A stop must still end if a handler hangs: after the
+        // grace the dispatcher is aborted, and the updates it still held (confirmed, not
+        // handled) are lost; the warning says so. Webhook updates are answered 200 on
+        // receipt, the same way.
         if tokio::time::timeout(STOP_GRACE, graceful).await.is_err() {
-            tracing::warn!("the dispatcher did not stop within {STOP_GRACE:?}; aborting it");
+            tracing::warn!(
+                "the dispatcher did not stop within {STOP_GRACE:?}; aborting it (updates still queued are lost)"
+            );
             self.dispatcher.abort();
         }
         self.workers.stop(STOP_GRACE).await;
     }
 
-    /// Runs until the dispatcher ends (ctrl-c or SIGTERM).
+    /// Runs until the dispatcher ends on its own (teloxide's ctrl-c handler, or a failure).
     pub async fn wait(self) {
         let _ = self.dispatcher.await;
+        self.pruner.abort();
         self.workers.stop(STOP_GRACE).await;
     }
 
-    /// Runs until `stop` resolves, then stops everything; or until the dispatcher ends on its
-    /// own, which is an error when Telegram made it end.
+    /// Runs until `stop` resolves, then stops everything: exit 0. Or until the dispatcher
+    /// ends on its own: fine after teloxide's own ctrl-c handler, an error (so the process
+    /// exits non-zero and a supervisor restarts it) when getMe failed or the dispatcher task
+    /// died. A handler's panic does not end it: the handler tree catches it per update
+    /// (`schema::apologise_on_error`).
     pub async fn run_until(
         mut self,
         stop: impl std::future::Future<Output = ()>,
@@ -126,6 +144,7 @@ impl Running {
             self.stop().await;
             return Ok(());
         };
+        self.pruner.abort();
         self.workers.stop(STOP_GRACE).await;
         match ended {
             Ok(Ok(())) => Ok(()),
@@ -155,6 +174,19 @@ where
             LoggingErrorHandler::with_custom_text("receiving updates from Telegram failed"),
         )
         .await
+}
+
+/// Prunes abandoned dialogues at start and every [`retention::PRUNE_EVERY`] after.
+async fn prune_dialogues(app: Arc<App>) {
+    let mut every = tokio::time::interval(retention::PRUNE_EVERY);
+    loop {
+        every.tick().await;
+        match retention::prune_dialogues(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(dialogues = n, "deleted abandoned registration dialogues"),
+            Err(e) => tracing::error!(error = %e, "cannot prune abandoned dialogues"),
+        }
+    }
 }
 
 pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
@@ -206,11 +238,13 @@ pub async fn start_with_clock(
     };
     let workers = Workers::spawn(outlet, app.clone(), wakeup.clone());
 
+    let gate = FloodGate::new(app.config.flood);
     let dispatcher = Dispatcher::builder(bot.clone(), schema::schema())
         .dependencies(dptree::deps![
             app.clone(),
             SqliteDialogues::new(app.store.clone(), app.clock),
-            wakeup
+            wakeup,
+            gate.clone()
         ])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -219,21 +253,26 @@ pub async fn start_with_clock(
         .enable_ctrlc_handler()
         .build();
     let shutdown = dispatcher.shutdown_token();
+    let lang = app.config.default_locale;
     let dispatcher = match &app.config.webhook {
         None => {
-            let listener = Polling::builder(bot).timeout(poll_timeout).build();
+            let listener = Polling::builder(bot.clone()).timeout(poll_timeout).build();
+            let listener = Guarded::new(listener, gate, bot, lang);
             tokio::spawn(dispatch(dispatcher, listener))
         }
         Some(hook) => {
-            let listener = crate::webhook::listen(bot, hook, app.store.clone()).await?;
+            let listener = crate::webhook::listen(bot.clone(), hook, app.store.clone()).await?;
+            let listener = Guarded::new(listener, gate, bot, lang);
             tokio::spawn(dispatch(dispatcher, listener))
         }
     };
+    let pruner = tokio::spawn(prune_dialogues(app.clone()));
     tracing::info!("bot started");
     Ok(Running {
         app,
         shutdown,
         dispatcher,
         workers,
+        pruner,
     })
 }

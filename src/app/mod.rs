@@ -9,6 +9,7 @@ pub mod clock;
 pub mod pledge;
 pub mod questions;
 pub mod reports;
+pub mod retention;
 pub mod roles;
 pub mod users;
 

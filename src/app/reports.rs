@@ -59,27 +59,36 @@ pub fn export<W: Write>(
         ExportedBy::Officer(id) => (id, format!("unit={scope} rows={rows}")),
         ExportedBy::Operator => (0, format!("cli unit={scope} rows={rows}")),
     };
-    audit::record(c, actor, "export", &detail, app.now())?;
+    // Read through `Store::read`, `c` cannot write: the audit entry goes through the writer
+    // (a different lock, so no deadlock). Through `Store::run` or `with`, `c` is the writer.
+    if c.is_readonly(rusqlite::MAIN_DB)
+        .map_err(store::StoreError::from)?
+    {
+        app.store
+            .with(|w| audit::record(w, actor, "export", &detail, app.now()))?;
+    } else {
+        audit::record(c, actor, "export", &detail, app.now())?;
+    }
     Ok(rows)
 }
 
 /// The rows an export of `unit` would have, to decide whether to show progress.
 pub async fn export_rows(app: &App, unit: Option<UnitCode>) -> store::Result<i64> {
     app.store
-        .run(move |c| reports::count_export_rows(c, unit.as_ref().map(UnitCode::as_str)))
+        .read(move |c| reports::count_export_rows(c, unit.as_ref().map(UnitCode::as_str)))
         .await
 }
 
 /// The most asked questions the bot could not answer, with how often.
 pub async fn unanswered(app: &App, limit: usize) -> store::Result<Vec<(String, i64)>> {
     app.store
-        .run(move |c| questions::top_unanswered(c, limit))
+        .read(move |c| questions::top_unanswered(c, limit))
         .await
 }
 
 /// Helpful and unhelpful votes per rule.
 pub async fn feedback(app: &App) -> store::Result<Vec<FeedbackCount>> {
-    app.store.run(|c| questions::feedback_counts(c)).await
+    app.store.read(questions::feedback_counts).await
 }
 
 /// The latest audit entries, newest first, each with its actor's record when known (the
@@ -89,7 +98,7 @@ pub async fn audit_log(
     limit: usize,
 ) -> store::Result<Vec<(AuditEntry, Option<UserRecord>)>> {
     app.store
-        .run(move |c| {
+        .read(move |c| {
             audit::latest(c, limit)?
                 .into_iter()
                 .map(|e| {

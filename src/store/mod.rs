@@ -1,5 +1,8 @@
-//! SQLite store. One connection behind a mutex; async callers hop to a blocking thread
-//! through [`Store::run`], so no connection is ever held across an `.await`.
+//! SQLite store. One writing connection behind a mutex; async callers hop to a blocking
+//! thread through [`Store::run`], so no connection is ever held across an `.await`. Reports,
+//! exports and other long reads go through [`Store::read`]: a second, read-only connection
+//! with its own lock, so (WAL lets a reader and a writer work at once) a long report never
+//! delays a pledge.
 
 pub mod audit;
 pub mod backup;
@@ -21,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 pub use rusqlite;
 
@@ -49,6 +52,9 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Read-only connection to the same file; `None` for an in-memory database, which a
+    /// second connection would not see (reads then share the writer).
+    reader: Option<Arc<Mutex<Connection>>>,
 }
 
 impl Store {
@@ -63,7 +69,16 @@ impl Store {
         private_file::prepare_database(path).map_err(|e| {
             StoreError::Malformed(format!("cannot make {} private: {e}", path.display()))
         })?;
-        Self::setup(Connection::open(path)?)
+        let mut store = Self::setup(Connection::open(path)?)?;
+        // Opened after the migrations, so it sees the current schema.
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(Duration::from_secs(5))?;
+        reader.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
+        store.reader = Some(Arc::new(Mutex::new(reader)));
+        Ok(store)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -87,7 +102,35 @@ impl Store {
         migrations::migrations().to_latest(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            reader: None,
         })
+    }
+
+    /// Read-only work (reports, exports, lists) on the reader connection, on a blocking
+    /// thread. A write there fails with SQLite's "readonly database" error.
+    pub async fn read<T, E, F>(&self, f: F) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> std::result::Result<T, E> + Send + 'static,
+    {
+        let conn = self.reader.clone().unwrap_or_else(|| self.conn.clone());
+        tokio::task::spawn_blocking(move || {
+            let guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&guard)
+        })
+        .await
+        .map_err(|e| E::from(StoreError::Join(e.to_string())))?
+    }
+
+    /// As [`Store::read`], synchronously, for the CLI, tests and benchmarks.
+    pub fn read_with<T, E>(
+        &self,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let conn = self.reader.as_ref().unwrap_or(&self.conn);
+        let guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&guard)
     }
 
     /// Runs database work on a blocking thread. The work may fail with its own error type
@@ -194,5 +237,49 @@ mod tests {
         drop(store);
         // Re-opening an up-to-date file is a no-op, not an error.
         Store::open(&path).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_long_read_does_not_hold_up_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("r.db")).unwrap();
+        store
+            .with(|c| Ok(c.execute_batch("CREATE TABLE t (x INTEGER)")?))
+            .unwrap();
+        // A report that holds its connection for a while, as /export does at 100,000 users.
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let reader = store.clone();
+        let report = tokio::spawn(async move {
+            reader
+                .read(move |c| {
+                    let n: i64 = c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?;
+                    started_tx.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(1_500));
+                    Ok::<_, StoreError>(n)
+                })
+                .await
+        });
+        tokio::task::spawn_blocking(move || started_rx.recv().unwrap())
+            .await
+            .unwrap();
+        let began = std::time::Instant::now();
+        store
+            .run(|c| Ok::<_, StoreError>(c.execute("INSERT INTO t VALUES (1)", [])?))
+            .await
+            .unwrap();
+        let waited = began.elapsed();
+        assert!(
+            waited < Duration::from_millis(500),
+            "the write waited {waited:?} behind the report"
+        );
+        // The report saw the table as it was when it began.
+        assert_eq!(report.await.unwrap().unwrap(), 0);
+        // And the reader really is read-only.
+        let refused = store.read_with(|c| c.execute("INSERT INTO t VALUES (2)", []));
+        assert!(refused.is_err());
+        let n: i64 = store
+            .read_with(|c| c.query_row("SELECT count(*) FROM t", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(n, 1);
     }
 }

@@ -147,7 +147,7 @@ pub async fn refuse(
 
 async fn load_stats(app: &Arc<App>) -> Result<stats::StatsReport, StoreError> {
     let a = app.clone();
-    app.store.run(move |c| reports::stats(&a, c)).await
+    app.store.read(move |c| reports::stats(&a, c)).await
 }
 
 async fn stats(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
@@ -253,7 +253,7 @@ async fn export(
     let done = Arc::new(AtomicUsize::new(0));
     let job = {
         let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
-        app.store.run(move |c| {
+        app.store.read(move |c| {
             let mut bytes = Vec::new();
             let rows = reports::export(
                 &a,

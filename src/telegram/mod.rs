@@ -5,6 +5,7 @@ pub mod broadcast;
 pub mod callback;
 pub mod caller;
 pub mod commands;
+pub mod flood;
 pub mod keyboards;
 pub mod outlet;
 pub mod pledge;

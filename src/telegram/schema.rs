@@ -2,17 +2,19 @@
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
-use std::panic::Location;
+use std::panic::{AssertUnwindSafe, Location};
 use std::sync::Arc;
 
 use dptree::di::DependencyMap;
 use dptree::{HandlerDescription, HandlerSignature, Type, case};
+use futures::FutureExt;
 use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, Me};
 
 use super::callback::{CallbackData, MenuAction};
 use super::commands::{AdminCommand, Command, HrCommand};
+use super::flood::{self, FloodGate};
 use super::pledge::{self, State};
 use super::reply;
 use super::storage::SqliteDialogues;
@@ -87,8 +89,10 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(callbacks)
 }
 
-/// Runs the rest of the tree and, when a handler fails, apologises before the error is
-/// logged: teloxide's error handler sees only the error, not whom to tell.
+/// Runs the rest of the tree and, when a handler fails or panics, apologises before the
+/// error is logged: teloxide's error handler sees only the error, not whom to tell. A panic
+/// is caught here, per update: uncaught, it would end the chat's worker and then the
+/// dispatcher. It also tells the flood gate that the update is finished, whatever happened.
 fn apologise_on_error() -> UpdateHandler<HandlerError> {
     // Written by hand (dptree has no combinator that sees the result), so its signature is
     // too: it needs what the apology needs and provides nothing new.
@@ -98,6 +102,7 @@ fn apologise_on_error() -> UpdateHandler<HandlerError> {
             Type::of::<Bot>(),
             Type::of::<Arc<App>>(),
             Type::of::<Update>(),
+            Type::of::<Arc<FloodGate>>(),
         ]
         .into_iter()
         .map(|t| (t, here))
@@ -109,12 +114,30 @@ fn apologise_on_error() -> UpdateHandler<HandlerError> {
     dptree::from_fn_with_description(
         DpHandlerDescription::entry(),
         |deps: DependencyMap, cont| async move {
-            let (bot, app, update) = (
+            let (bot, app, update, gate) = (
                 deps.get::<Bot>(),
                 deps.get::<Arc<App>>(),
                 deps.get::<Update>(),
+                deps.get::<Arc<FloodGate>>(),
             );
-            let out = cont(deps).await;
+            let _finished = flood::Finished::new((*gate).clone(), flood::chat_of(&update));
+            let run = async {
+                injected_panic(&app, &update);
+                cont(deps).await
+            };
+            let out = match AssertUnwindSafe(run).catch_unwind().await {
+                Ok(out) => out,
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    tracing::error!(update = update.id.0, panic = %what, "an update handler panicked");
+                    reply::apologise(&bot, &app, &update).await;
+                    return ControlFlow::Break(Ok(()));
+                }
+            };
             if matches!(out, ControlFlow::Break(Err(_))) {
                 reply::apologise(&bot, &app, &update).await;
             }
@@ -123,6 +146,22 @@ fn apologise_on_error() -> UpdateHandler<HandlerError> {
         sig,
     )
 }
+
+/// Tests prove that a panicking handler leaves the bot running: in a debug build (never in
+/// `cargo build --release`, what deployments run), a message whose text is exactly
+/// `DEBUG_PANIC_TEXT` makes its handler panic. Release builds do not compile this in.
+#[cfg(debug_assertions)]
+fn injected_panic(app: &App, update: &Update) {
+    if let (Some(trigger), teloxide::types::UpdateKind::Message(msg)) =
+        (&app.config.debug_panic_text, &update.kind)
+        && msg.text() == Some(trigger.as_str())
+    {
+        panic!("injected by DEBUG_PANIC_TEXT");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn injected_panic(_: &App, _: &Update) {}
 
 fn looks_like_command(msg: &Message) -> bool {
     msg.text().is_some_and(|t| t.starts_with('/'))

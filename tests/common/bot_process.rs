@@ -33,6 +33,11 @@ impl BotProcess {
         self.child.id()
     }
 
+    /// The exit status if the process has ended (for a stop by signal the test sent).
+    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// SIGKILL: no shutdown code runs, as in a power cut or an OOM kill.
     pub fn kill9(&mut self) {
         let _ = self.child.kill();

@@ -62,6 +62,9 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
         // The suite's scenarios are written around this election, not the shipped default.
         ("ELECTION_NAME", "Pilkada Serentak 2020".to_owned()),
         ("ELECTION_DATE", "2020-12-09".to_owned()),
+        // Scenarios play one user's whole session in milliseconds, faster than any person
+        // types; flood control is tested on its own (tests/flood.rs) with the real defaults.
+        ("FLOOD_BURST", "100000".to_owned()),
         (
             "HELPDESK_CONTACT",
             "BKPSDM Kab. Contoh (0812-0000-0000)".to_owned(),
