@@ -120,6 +120,8 @@ fn command_text(name: &str) -> String {
         "untaught" => "999999",
         "broadcast" => "Rahasia: rapat pimpinan besok",
         "broadcast_at" => "2030-01-01 07:00 Rahasia: rapat pimpinan",
+        // A broadcast that doesn't exist: a forged number, answered politely.
+        "cancel_broadcast" => "987654",
         other => panic!("/{other} is new: give it an argument in command_text"),
     };
     assert_eq!(NOBODY.to_string(), "424242");
@@ -199,6 +201,7 @@ fn kind_of(data: &CallbackData) -> &'static str {
             BroadcastAction::Confirm { .. } => "broadcast:confirm",
             BroadcastAction::Discard { .. } => "broadcast:discard",
             BroadcastAction::Stop { .. } => "broadcast:stop",
+            BroadcastAction::ListPage { .. } => "broadcast:list-page",
         },
     }
 }
@@ -263,6 +266,7 @@ fn every_button() -> Vec<Action> {
         CallbackData::Broadcast(BroadcastAction::Confirm { id }),
         CallbackData::Broadcast(BroadcastAction::Discard { id }),
         CallbackData::Broadcast(BroadcastAction::Stop { id }),
+        CallbackData::Broadcast(BroadcastAction::ListPage { page: 1 }),
     ];
     all.into_iter()
         .map(|data| Action::Button {
@@ -277,9 +281,8 @@ fn every_button() -> Vec<Action> {
 /// every ASN; an officer command missing here fails the test.
 fn least_role(name: &str) -> Option<Role> {
     match name {
-        "stats" | "chart" | "export" | "broadcast" | "broadcast_at" | "broadcasts" => {
-            Some(Role::Hr)
-        }
+        "stats" | "chart" | "export" | "broadcast" | "broadcast_at" | "broadcasts"
+        | "cancel_broadcast" => Some(Role::Hr),
         "unanswered" | "teach" | "untaught" | "feedback" | "grant_hr" | "revoke_hr" | "roles"
         | "audit" => Some(Role::Admin),
         "grant_admin" | "revoke_admin" => Some(Role::Owner),
@@ -354,9 +357,12 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             CallbackData::Broadcast(action) => {
                 if !who.role().is_hr() {
                     Outcome::Refused
-                } else if matches!(action, BroadcastAction::Stop { .. }) {
-                    // Any officer may cancel a broadcast, wherever the button is; the answer
-                    // goes to their private chat.
+                } else if matches!(
+                    action,
+                    BroadcastAction::Stop { .. } | BroadcastAction::ListPage { .. }
+                ) {
+                    // Any officer may cancel a broadcast or turn a page of the list,
+                    // wherever the button is; the answer goes to their private chat.
                     Outcome::Served
                 } else if who != Who::Hr || !private {
                     // A draft is its author's, and its buttons live in the author's private
@@ -398,12 +404,19 @@ fn known_issue(action: &Action, who: Who, place: Place) -> Option<(Outcome, &'st
         Action::Button {
             data: CallbackData::Broadcast(a),
             ..
-        } if who == Who::Hr && !matches!(a, BroadcastAction::Stop { .. }) => Some((
-            Outcome::Error,
-            "a draft's button pressed by its author in a group is carried out (a discard is \
+        } if who == Who::Hr
+            && !matches!(
+                a,
+                BroadcastAction::Stop { .. } | BroadcastAction::ListPage { .. }
+            ) =>
+        {
+            Some((
+                Outcome::Error,
+                "a draft's button pressed by its author in a group is carried out (a discard is \
              even audited), then editing the group's message id in the author's private chat \
              fails and the author gets the apology for an internal error",
-        )),
+            ))
+        }
         _ => None,
     }
 }
@@ -595,8 +608,8 @@ impl Matrix {
             .buttons()
             .iter()
             .find_map(|(_, d)| CallbackData::parse(d)?.broadcast_action())
-            .expect("the draft has broadcast buttons")
-            .id();
+            .and_then(|a| a.id())
+            .expect("the draft has broadcast buttons");
         (id, m.message_id)
     }
 
@@ -659,6 +672,7 @@ fn with_id(a: &BroadcastAction, id: i64) -> BroadcastAction {
         BroadcastAction::Confirm { .. } => BroadcastAction::Confirm { id },
         BroadcastAction::Discard { .. } => BroadcastAction::Discard { id },
         BroadcastAction::Stop { .. } => BroadcastAction::Stop { id },
+        page @ BroadcastAction::ListPage { .. } => page,
     }
 }
 

@@ -331,6 +331,7 @@ fn broadcast_action() -> impl Strategy<Value = BroadcastAction> {
         id.clone().prop_map(|id| BroadcastAction::Confirm { id }),
         id.clone().prop_map(|id| BroadcastAction::Discard { id }),
         id.prop_map(|id| BroadcastAction::Stop { id }),
+        (0..100_000usize).prop_map(|page| BroadcastAction::ListPage { page }),
     ]
 }
 

@@ -116,12 +116,13 @@ pub async fn confirm(
     Ok(outcome)
 }
 
-/// Cancels an open broadcast: its creator or an admin may. Rows already in flight finish.
-pub async fn cancel(app: &App, id: i64, actor: i64, is_admin: bool) -> Result<Cancelled> {
+/// Cancels an open broadcast: its creator, or anyone `may_cancel_others` (every HR officer
+/// and admin, checked by the caller at the moment it runs). Rows already in flight finish.
+pub async fn cancel(app: &App, id: i64, actor: i64, may_cancel_others: bool) -> Result<Cancelled> {
     let now = app.now();
     let outcome = app
         .store
-        .run(move |c| broadcasts::cancel(c, id, actor, is_admin, now))
+        .run(move |c| broadcasts::cancel(c, id, actor, may_cancel_others, now))
         .await?;
     if let Cancelled::Done(n) = outcome {
         tracing::info!(
@@ -146,6 +147,28 @@ pub async fn recent(app: &App, limit: usize) -> Result<Vec<(Broadcast, Progress)
                     Ok((b, p))
                 })
                 .collect::<store::Result<Vec<_>>>()
+        })
+        .await?)
+}
+
+/// One page of `/broadcasts` (open ones first) with progress, and how many there are in all.
+pub async fn page(
+    app: &App,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<(Broadcast, Progress)>, usize)> {
+    Ok(app
+        .store
+        .run(move |c| {
+            let (items, total) = broadcasts::list_page(c, offset, limit)?;
+            let items = items
+                .into_iter()
+                .map(|b| {
+                    let p = broadcasts::progress(c, b.id)?;
+                    Ok((b, p))
+                })
+                .collect::<store::Result<Vec<_>>>()?;
+            Ok::<_, StoreError>((items, total))
         })
         .await?)
 }

@@ -11,6 +11,7 @@ use rusqlite::Connection;
 use super::App;
 use crate::config::Config;
 use crate::domain::Role;
+use crate::store::broadcasts;
 use crate::store::users::{self, UserRecord};
 use crate::store::{StoreError, audit};
 
@@ -182,6 +183,9 @@ pub struct Changed {
     pub target: UserRecord,
     /// The granted role now stored for the target.
     pub stored: Role,
+    /// Broadcasts of the target cancelled because the revocation left them without the HR
+    /// role: cancelled rather than held, so nothing a former officer queued goes out.
+    pub cancelled_broadcasts: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -229,10 +233,18 @@ pub async fn change_role(
                 &format!("user={}", record.id),
                 now,
             )?;
+            // Same transaction: the role and the right to reach every ASN end together.
+            let cancelled_broadcasts = match change {
+                Change::Revoke(_) if !effective_role(&config, record.id, stored).is_hr() => {
+                    broadcasts::cancel_all_by(&tx, record.id, actor, now)?
+                }
+                _ => 0,
+            };
             tx.commit().map_err(StoreError::from)?;
             Ok(Changed {
                 target: record,
                 stored,
+                cancelled_broadcasts,
             })
         })
         .await

@@ -31,6 +31,10 @@ pub const MAX_ATTEMPTS: i64 = 5;
 pub const PROGRESS_EVERY: Duration = Duration::from_secs(3);
 /// How long an idle worker sleeps before looking for due retries and new work by itself.
 const IDLE_POLL: Duration = Duration::from_millis(500);
+/// How often the worker re-checks that a running broadcast's author still holds the role:
+/// each second's batch of rows starts with a fresh check, so a role lost some other way than
+/// `/revoke_hr` (e.g. removed from `HR_IDS` before a restart) stops the broadcast at once.
+const AUTHOR_RECHECK: Duration = Duration::from_secs(1);
 /// How long a stop waits for requests in flight before leaving them to the restart.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -206,6 +210,8 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
     let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     let mut in_flight: JoinSet<()> = JoinSet::new();
     let mut contents: HashMap<i64, Arc<Content>> = HashMap::new();
+    // When each running broadcast's author was last confirmed to hold the role.
+    let mut authors: HashMap<i64, Instant> = HashMap::new();
     loop {
         while in_flight.try_join_next().is_some() {}
         let permit = tokio::select! {
@@ -232,6 +238,10 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
                         continue;
                     }
                 };
+                if !author_may_send(&ctx, &mut authors, &row).await {
+                    drop(permit);
+                    continue;
+                }
                 in_flight.spawn(deliver(ctx.clone(), row, content, permit));
             }
             Ok(None) => {
@@ -291,6 +301,74 @@ async fn content_of<O>(
     let content = Arc::new(b.content);
     cache.insert(id, content.clone());
     Some(content)
+}
+
+/// Whether the claimed row may go out: a reminder always, an HR broadcast only while its
+/// author still is HR or admin. Otherwise the broadcast is cancelled (audited) with the row.
+async fn author_may_send<O>(
+    ctx: &Ctx<O>,
+    authors: &mut HashMap<i64, Instant>,
+    row: &Claimed,
+) -> bool {
+    let bid = row.broadcast_id;
+    let fresh = authors
+        .get(&bid)
+        .is_some_and(|checked| checked.elapsed() < AUTHOR_RECHECK);
+    if fresh {
+        return true;
+    }
+    let app = ctx.app.clone();
+    let checked = ctx
+        .app
+        .store
+        .run(move |c| {
+            let Some(b) = broadcasts::get(c, bid)? else {
+                return Ok::<_, StoreError>((None, true));
+            };
+            if b.is_reminder {
+                return Ok((None, true));
+            }
+            let granted = crate::store::users::get(c, b.created_by)?
+                .map_or(crate::domain::Role::Asn, |u| u.granted_role);
+            Ok((
+                Some(b.created_by),
+                app.role_of(b.created_by, granted).is_hr(),
+            ))
+        })
+        .await;
+    match checked {
+        Ok((_, true)) => {
+            authors.insert(bid, Instant::now());
+            true
+        }
+        Ok((id, false)) => {
+            authors.remove(&bid);
+            let now = ctx.app.now();
+            let row_id = row.id;
+            let cancelled = ctx
+                .app
+                .store
+                .run(move |c| broadcasts::cancel_orphaned(c, bid, row_id, now))
+                .await;
+            match cancelled {
+                Ok(unsent) => tracing::warn!(
+                    broadcast = bid,
+                    user_id = id.unwrap_or_default(),
+                    unsent,
+                    "broadcast cancelled: its author is no longer HR"
+                ),
+                Err(e) => tracing::error!(error = %e, broadcast = bid, "cannot cancel a broadcast"),
+            }
+            false
+        }
+        Err(e) => {
+            // Unknown is not "allowed": put the row back and try again on the next round.
+            tracing::error!(error = %e, broadcast = bid, "cannot check a broadcast's author");
+            let row_id = row.id;
+            let _ = ctx.app.store.run(move |c| outbox::release(c, row_id)).await;
+            false
+        }
+    }
 }
 
 /// One request for one recipient, and its result written back.

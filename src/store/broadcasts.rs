@@ -434,24 +434,102 @@ pub fn cancel(
     if !b.status.is_open() {
         return Ok(Cancelled::NotOpen);
     }
-    tx.prepare_cached(
+    let n = cancel_in(&tx, id, actor, now, "")?;
+    tx.commit()?;
+    Ok(Cancelled::Done(n))
+}
+
+/// Cancels one broadcast inside the caller's transaction and audits it; `why` is appended
+/// to the audit detail. Returns the recipients who will not receive it.
+fn cancel_in(
+    conn: &Connection,
+    id: i64,
+    actor: i64,
+    now: DateTime<Utc>,
+    why: &str,
+) -> Result<usize> {
+    conn.prepare_cached(
         "UPDATE broadcasts SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
     )?
     .execute(params![id, ts(now)])?;
-    let n = tx
+    let n = conn
         .prepare_cached(
             "UPDATE outbox SET state = 'cancelled' WHERE broadcast_id = ?1 AND state = 'pending'",
         )?
         .execute([id])?;
     audit::record(
-        &tx,
+        conn,
         actor,
         "broadcast",
-        &format!("cancelled #{id} unsent={n}"),
+        &format!("cancelled #{id} unsent={n}{why}"),
         now,
     )?;
+    Ok(n)
+}
+
+/// Cancels every scheduled or running broadcast of `author`, in the caller's transaction (a
+/// revocation's), so nothing of theirs goes out once the role is gone. Returns how many
+/// broadcasts were cancelled.
+pub fn cancel_all_by(
+    conn: &Connection,
+    author: i64,
+    actor: i64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM broadcasts
+             WHERE kind = 'hr' AND created_by = ?1 AND status IN ('scheduled', 'queued')",
+        )?
+        .query_map([author], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        cancel_in(conn, *id, actor, now, " (author's role revoked)")?;
+    }
+    Ok(ids.len())
+}
+
+/// The worker found the author of a running broadcast without the role: the broadcast is
+/// cancelled (audited under the system's id 0) together with the row it had just claimed.
+pub fn cancel_orphaned(
+    conn: &mut Connection,
+    id: i64,
+    claimed_row: i64,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let tx = conn.transaction()?;
+    tx.prepare_cached("UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state = 'sending'")?
+        .execute([claimed_row])?;
+    let open = get(&tx, id)?.is_some_and(|b| b.status.is_open());
+    let n = if open {
+        cancel_in(&tx, id, 0, now, " (author no longer HR)")?
+    } else {
+        0
+    };
     tx.commit()?;
-    Ok(Cancelled::Done(n))
+    Ok(n)
+}
+
+/// One page of `/broadcasts`: the open ones (scheduled, running) first so none is buried
+/// under finished reminders, then the rest; newest first within each. Drafts and skipped
+/// reminders are left out. Also returns how many there are in all.
+pub fn list_page(
+    conn: &Connection,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<Broadcast>, usize)> {
+    let total: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM broadcasts WHERE status NOT IN ('draft', 'skipped')")?
+        .query_row([], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
+         ORDER BY status IN ('scheduled', 'queued') DESC, id DESC LIMIT ?1 OFFSET ?2"
+    ))?;
+    let rows = stmt.query_map([limit as i64, offset as i64], from_row)?;
+    Ok((
+        rows.collect::<rusqlite::Result<_>>()?,
+        usize::try_from(total).unwrap_or(0),
+    ))
 }
 
 pub fn progress(conn: &Connection, id: i64) -> Result<Progress> {
@@ -704,6 +782,42 @@ mod tests {
                 let p = progress(c, id)?;
                 assert_eq!((p.sent, p.cancelled, p.remaining), (1, 2, 0));
                 assert!(crate::store::outbox::claim_next(c, now)?.is_none());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn revoking_an_author_cancels_their_scheduled_and_running_broadcasts_only() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                for id in 1..=3 {
+                    user(c, id, None);
+                }
+                let now = crate::store::test_now();
+                let later = now + chrono::Duration::hours(1);
+                let mut make = |author: i64, at: Option<DateTime<Utc>>| {
+                    let id = create_text_draft(c, author, "x", &[], at, now).unwrap();
+                    set_audience(c, id, author, &Audience::All).unwrap();
+                    confirm(c, id, author, "E", now, None).unwrap();
+                    id
+                };
+                let running = make(50, None);
+                let scheduled = make(50, Some(later));
+                let other = make(51, None);
+                let draft = create_text_draft(c, 50, "y", &[], None, now)?;
+                assert_eq!(cancel_all_by(c, 50, 1, now)?, 2);
+                for id in [running, scheduled] {
+                    assert_eq!(get(c, id)?.unwrap().status, Status::Cancelled);
+                }
+                assert_eq!(get(c, other)?.unwrap().status, Status::Queued);
+                assert_eq!(get(c, draft)?.unwrap().status, Status::Draft);
+                assert_eq!(progress(c, running)?.cancelled, 3);
+                assert_eq!(cancel_all_by(c, 50, 1, now)?, 0);
+                let (page, total) = list_page(c, 0, 10)?;
+                assert_eq!(total, 3);
+                assert_eq!(page[0].id, other, "open ones first");
                 Ok(())
             })
             .unwrap();

@@ -78,6 +78,10 @@ pub enum BroadcastAction {
     Stop {
         id: i64,
     },
+    /// Another page of /broadcasts (names no broadcast).
+    ListPage {
+        page: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +95,9 @@ pub enum AudienceChoice {
 }
 
 impl BroadcastAction {
-    pub fn id(&self) -> i64 {
-        match self {
+    /// The broadcast the button names; `None` for a list page.
+    pub fn id(&self) -> Option<i64> {
+        Some(match self {
             BroadcastAction::Audience { id, .. }
             | BroadcastAction::Unit { id, .. }
             | BroadcastAction::UnitPage { id, .. }
@@ -100,7 +105,8 @@ impl BroadcastAction {
             | BroadcastAction::Confirm { id }
             | BroadcastAction::Discard { id }
             | BroadcastAction::Stop { id } => *id,
-        }
+            BroadcastAction::ListPage { .. } => return None,
+        })
     }
 
     fn encode(&self) -> String {
@@ -120,12 +126,20 @@ impl BroadcastAction {
             BroadcastAction::Confirm { id } => format!("ok:{id}"),
             BroadcastAction::Discard { id } => format!("no:{id}"),
             BroadcastAction::Stop { id } => format!("x:{id}"),
+            BroadcastAction::ListPage { page } => format!("l:{page}"),
         }
     }
 
     fn parse(s: &str) -> Option<BroadcastAction> {
         let mut parts = s.splitn(3, ':');
         let op = parts.next()?;
+        if op == "l" {
+            let page = parts.next()?.parse().ok().filter(|p| *p < 100_000)?;
+            return parts
+                .next()
+                .is_none()
+                .then_some(BroadcastAction::ListPage { page });
+        }
         let id: i64 = parts.next()?.parse().ok().filter(|id| *id > 0)?;
         let arg = parts.next();
         Some(match (op, arg) {
@@ -405,6 +419,8 @@ mod tests {
             BroadcastAction::Confirm { id },
             BroadcastAction::Discard { id },
             BroadcastAction::Stop { id },
+            BroadcastAction::ListPage { page: 99_999 },
+            BroadcastAction::ListPage { page: 0 },
         ];
         for a in all {
             let cb = CallbackData::Broadcast(a);
@@ -421,6 +437,9 @@ mod tests {
             "1|b:u:1:",
             "1|b:up:1:5000",
             "1|b:zz:1",
+            "1|b:l:-1",
+            "1|b:l:100000",
+            "1|b:l:1:2",
             "1|rm:2",
         ] {
             assert_eq!(CallbackData::parse(bad), None, "{bad}");

@@ -61,6 +61,7 @@ pub enum HrCommand {
     Broadcast(String),
     BroadcastAt(String),
     Broadcasts,
+    CancelBroadcast(String),
 }
 
 /// A menu entry: the command without its slash, and the locale key of its description

@@ -7,7 +7,7 @@ use teloxide::types::{InlineKeyboardMarkup, Me, MessageId, ParseMode};
 
 use super::callback::CallbackData;
 use super::keyboards::button;
-use super::reply::{note_in_private, sent, stale};
+use super::reply::{note_in_private, persistently, sent, stale};
 use super::{App, Caller, HandlerResult};
 use crate::app::questions;
 use crate::i18n::Lang;
@@ -53,11 +53,9 @@ async fn send_answer(
     for (i, chunk) in chunks.into_iter().enumerate() {
         let request = bot.send_message(chat, chunk).parse_mode(ParseMode::Html);
         let result = if i == last {
-            request
-                .reply_markup(answer_keyboard(caller.lang, answer.rule))
-                .await
+            persistently(request.reply_markup(answer_keyboard(caller.lang, answer.rule))).await
         } else {
-            request.await
+            persistently(request).await
         };
         sent(app, caller.id, result).await?;
     }

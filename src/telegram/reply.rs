@@ -1,6 +1,9 @@
 //! Sending with Telegram's refusals handled: a user who blocked the bot is marked, not retried.
 
+use std::time::Duration;
+
 use teloxide::prelude::*;
+use teloxide::requests::{Output, Request};
 use teloxide::types::UpdateKind;
 use teloxide::{ApiError, RequestError};
 
@@ -38,7 +41,48 @@ pub async fn sent<T>(app: &App, user_id: i64, result: Result<T, RequestError>) -
     }
 }
 
-/// Sends `text` to `chat` on behalf of a handler serving `caller`.
+/// Attempts after the first for a reply that matters.
+const REPLY_RETRIES: u32 = 4;
+/// The longest wait for one retry. A longer `retry_after` means Telegram is out of reach
+/// for a while; the handler then fails and the user gets the apology when it goes through.
+const REPLY_MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// Sends a reply, honouring a 429's `retry_after` exactly and retrying server and network
+/// trouble after 1, 2, 4, 8 s; any other refusal is returned at once (it would fail again).
+///
+/// A wrapper around the one request rather than teloxide's `Throttle` adaptor: `Throttle`
+/// paces every request of the bot through one queue (the outbox has its own pacer and must
+/// not share the interactive replies' budget) and changes the `Bot` type in every handler.
+/// The wait happens in the handler of this one chat: the dispatcher runs each chat in its own
+/// worker, so other chats are served meanwhile.
+pub async fn persistently<R>(request: R) -> Result<Output<R>, RequestError>
+where
+    R: Request<Err = RequestError>,
+{
+    let mut attempt = 0;
+    loop {
+        let err = match request.send_ref().await {
+            Ok(out) => return Ok(out),
+            Err(e) => e,
+        };
+        let wait = match &err {
+            RequestError::RetryAfter(s) => s.duration(),
+            RequestError::Network(_)
+            | RequestError::Io(_)
+            | RequestError::Api(ApiError::Unknown(_)) => Duration::from_secs(1 << attempt.min(3)),
+            _ => return Err(err),
+        };
+        if attempt >= REPLY_RETRIES || wait > REPLY_MAX_WAIT {
+            return Err(err);
+        }
+        attempt += 1;
+        tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %err, "reply refused; sending again");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Sends `text` to `chat` on behalf of a handler serving `caller`, through a 429 or a
+/// passing server error (see [`persistently`]): receipts, refusals and notes go this way.
 pub async fn say(
     bot: &Bot,
     app: &App,
@@ -46,7 +90,12 @@ pub async fn say(
     chat: ChatId,
     text: String,
 ) -> HandlerResult {
-    sent(app, caller.id, bot.send_message(chat, text).await).await
+    sent(
+        app,
+        caller.id,
+        persistently(bot.send_message(chat, text)).await,
+    )
+    .await
 }
 
 /// A button that no longer means anything (an old message, a finished step, a forged

@@ -76,7 +76,11 @@ pub async fn change(
             say(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await
         }
         Err(e) => Err(e.into()),
-        Ok(Changed { target, stored }) => {
+        Ok(Changed {
+            target,
+            stored,
+            cancelled_broadcasts,
+        }) => {
             tracing::info!(
                 user_id = actor,
                 target = target.id,
@@ -92,7 +96,16 @@ pub async fn change(
                     lang.t_args("roles-granted", args!["name" => name, "role" => role])
                 }
                 Change::Revoke(_) => {
-                    lang.t_args("roles-revoked", args!["name" => name, "role" => role])
+                    let mut text =
+                        lang.t_args("roles-revoked", args!["name" => name, "role" => role]);
+                    if cancelled_broadcasts > 0 {
+                        text.push('\n');
+                        text.push_str(&lang.t_args(
+                            "revoke-broadcasts-cancelled",
+                            args!["count" => cancelled_broadcasts],
+                        ));
+                    }
+                    text
                 }
             };
             say(&bot, &app, &caller, chat, text).await

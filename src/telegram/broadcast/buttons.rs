@@ -32,7 +32,15 @@ pub async fn on_callback(
     };
     let chat = ChatId(caller.id);
     let me = caller.id;
-    let id = action.id();
+    let Some(id) = action.id() else {
+        // A list page: shown in the officer's private chat, wherever the button was.
+        bot.answer_callback_query(q.id.clone()).await?;
+        let page = match action {
+            BroadcastAction::ListPage { page } => page,
+            _ => 0,
+        };
+        return super::list::list(bot, app, caller, chat, page).await;
+    };
     let Some(b) = broadcasts::get(&app, id).await? else {
         return stale(&bot, &q, lang).await;
     };
@@ -110,8 +118,10 @@ pub async fn on_callback(
             broadcasts::cancel(&app, id, me, caller.role.is_admin()).await?;
             sent(&app, me, edit(lang.t("bc-discarded"), None).await).await
         }
+        BroadcastAction::ListPage { .. } => Ok(()),
         BroadcastAction::Stop { .. } => {
-            let outcome = broadcasts::cancel(&app, id, me, caller.role.is_admin()).await?;
+            // Any officer may stop any broadcast: the role gate ran for this very press.
+            let outcome = broadcasts::cancel(&app, id, me, caller.role.is_hr()).await?;
             let text = match outcome {
                 Cancelled::Done(n) => lang.t_args("bc-cancelled", args!["id" => id, "count" => n]),
                 Cancelled::NotAllowed => lang.t("bc-not-yours"),

@@ -9,14 +9,14 @@ use super::{audience_label, local_time};
 use crate::app::broadcasts;
 use crate::args;
 use crate::i18n::Lang;
-use crate::store::broadcasts::Status;
+use crate::store::broadcasts::{Cancelled, Status};
 use crate::telegram::callback::{BroadcastAction, CallbackData};
 use crate::telegram::keyboards::button;
 use crate::telegram::reply::{say, sent};
 use crate::telegram::{App, Caller, HandlerResult};
 
-/// How many broadcasts `/broadcasts` lists.
-const LIST_LIMIT: usize = 10;
+/// How many broadcasts one page of `/broadcasts` lists.
+const PAGE_SIZE: usize = 10;
 
 fn status_label(lang: Lang, s: Status) -> String {
     lang.t(match s {
@@ -29,14 +29,24 @@ fn status_label(lang: Lang, s: Status) -> String {
     })
 }
 
-/// `/broadcasts`: the latest broadcasts and reminders with their progress; open ones get a
-/// cancel button.
-pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+/// `/broadcasts` and its page buttons: every broadcast and reminder, open ones first, with
+/// their progress; open ones get a cancel button. A page past the end shows the last one, so
+/// an old button still lands somewhere sensible.
+pub async fn list(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    chat: ChatId,
+    page: usize,
+) -> HandlerResult {
     let lang = caller.lang;
-    let items = broadcasts::recent(&app, LIST_LIMIT).await?;
-    if items.is_empty() {
+    let (_, total) = broadcasts::page(&app, 0, 0).await?;
+    if total == 0 {
         return say(&bot, &app, &caller, chat, lang.t("bc-list-empty")).await;
     }
+    let pages = total.div_ceil(PAGE_SIZE);
+    let page = page.min(pages - 1);
+    let (items, total) = broadcasts::page(&app, page * PAGE_SIZE, PAGE_SIZE).await?;
     let mut text = lang.t("bc-list-title");
     let mut rows = Vec::new();
     for (b, p) in &items {
@@ -67,11 +77,62 @@ pub async fn list(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> Hand
             )]);
         }
     }
+    if pages > 1 {
+        text.push_str("\n\n");
+        text.push_str(&lang.t_args(
+            "bc-list-page",
+            args!["page" => page + 1, "pages" => pages, "total" => total],
+        ));
+        let mut nav = Vec::new();
+        if page > 0 {
+            nav.push(button(
+                lang.t("btn-bc-page-prev"),
+                CallbackData::Broadcast(BroadcastAction::ListPage { page: page - 1 }),
+            ));
+        }
+        if page + 1 < pages {
+            nav.push(button(
+                lang.t("btn-bc-page-next"),
+                CallbackData::Broadcast(BroadcastAction::ListPage { page: page + 1 }),
+            ));
+        }
+        rows.push(nav);
+    }
     let result = bot
         .send_message(chat, text)
         .reply_markup(InlineKeyboardMarkup::new(rows))
         .await;
     sent(&app, caller.id, result).await
+}
+
+/// `/cancel_broadcast <id>`: any HR officer or admin (the schema checked the role for this
+/// very update) may cancel any open broadcast; a made-up number gets a polite no.
+pub async fn cancel_by_command(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    chat: ChatId,
+    raw: String,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let raw = raw.trim();
+    let Some(id) = raw
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+    else {
+        return say(&bot, &app, &caller, chat, lang.t("bc-cancel-usage")).await;
+    };
+    let outcome = broadcasts::cancel(&app, id, caller.id, caller.role.is_hr()).await?;
+    let text = match outcome {
+        Cancelled::Done(n) => lang.t_args("bc-cancelled", args!["id" => id, "count" => n]),
+        Cancelled::NotAllowed => lang.t("bc-not-yours"),
+        Cancelled::NotOpen | Cancelled::NotFound => {
+            lang.t_args("bc-cancel-unknown", args!["id" => id])
+        }
+    };
+    say(&bot, &app, &caller, chat, text).await
 }
 
 /// Thousands grouped the way each language writes them: 3.983 in Indonesian, 3,983 in

@@ -41,7 +41,10 @@ pub async fn on_command(
     match cmd {
         HrCommand::Broadcast(_) => compose::compose(bot, app, caller, msg, false).await,
         HrCommand::BroadcastAt(_) => compose::compose(bot, app, caller, msg, true).await,
-        HrCommand::Broadcasts => list::list(bot, app, caller, chat).await,
+        HrCommand::Broadcasts => list::list(bot, app, caller, chat, 0).await,
+        HrCommand::CancelBroadcast(raw) => {
+            list::cancel_by_command(bot, app, caller, chat, raw).await
+        }
     }
 }
 

@@ -107,6 +107,19 @@ impl FakeBotApi {
         let queue = st.faults.failures.entry(name).or_default();
         queue.extend((0..count).map(|_| ApiErr::new(http_status, description)));
     }
+
+    /// The next `count` calls of `method` answer 429 with `retry_after` seconds, as Telegram
+    /// does when one chat is sent to too fast.
+    pub fn throttle_next(&self, method: &str, count: usize, retry_after: u64) {
+        let name = canonical_method(method).map_or_else(|| method.to_owned(), str::to_owned);
+        let mut st = self.inner.lock();
+        let queue = st.faults.failures.entry(name).or_default();
+        queue.extend((0..count).map(|_| {
+            let mut err = ApiErr::new(429, "Too Many Requests: retry later");
+            err.retry_after = Some(retry_after);
+            err
+        }));
+    }
 }
 
 fn status_description(status: u16) -> &'static str {
