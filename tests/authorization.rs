@@ -334,19 +334,6 @@ fn known_issue(action: &Action, who: Who, place: Place) -> Option<(Outcome, &'st
         return None;
     }
     match action {
-        Action::Command { name, .. } if name == "status" => Some((
-            Outcome::Served,
-            "/status in a group posts the caller's name, unit, masked NIP and receipt code \
-             to the whole group",
-        )),
-        Action::Button {
-            data: CallbackData::Menu(MenuAction::Status),
-            ..
-        } => Some((
-            Outcome::Served,
-            "the Status menu button in a group posts the caller's name, unit, masked NIP and \
-             receipt code to the whole group",
-        )),
         Action::Button {
             data: CallbackData::Broadcast(a),
             ..
@@ -641,6 +628,10 @@ fn classify(calls: &[Call], chat: i64, caller: i64, lang: Lang) -> Observed {
         lang.t("reports-private-only"),
         lang.t("bc-private-only"),
         lang.t_args("group-use-private", args!["link" => link]),
+        lang.t_args(
+            "personal-private-only",
+            args!["link" => format!("https://t.me/{BOT_USERNAME}")],
+        ),
     ];
     let all = |wanted: &dyn Fn(&str) -> bool| !texts.is_empty() && texts.iter().all(|t| wanted(t));
     let outcome = if texts.iter().any(|t| apology(t)) {

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod keyboards;
 pub mod outlet;
 pub mod pledge;
+pub mod privacy;
 pub mod qa;
 pub mod reminders;
 pub mod reply;

@@ -18,7 +18,7 @@ use super::reply;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
-    qa, reminders,
+    privacy, qa, reminders,
 };
 
 pub fn schema() -> UpdateHandler<HandlerError> {
@@ -142,7 +142,7 @@ async fn on_command(
     match cmd {
         Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
         Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
-        Command::Status => pledge::status(bot, app, caller, chat).await,
+        Command::Status => privacy::status(bot, app, caller, me, chat).await,
         Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
         Command::Topik => qa::topics(bot, app, caller, msg).await,
         Command::Lang => {
@@ -200,7 +200,7 @@ async fn on_callback(
             bot.answer_callback_query(q.id.clone()).await?;
             match action {
                 MenuAction::Pledge => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
-                MenuAction::Status => pledge::status(bot, app, caller, chat).await,
+                MenuAction::Status => privacy::status(bot, app, caller, me, chat).await,
                 MenuAction::Ask => qa::show_topics(&bot, &app, &caller, chat, None).await,
             }
         }
