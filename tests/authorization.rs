@@ -113,7 +113,8 @@ fn command_text(name: &str) -> String {
         | "bantuan" | "batal" | "cancel" | "pengingat" | "reminders" => "",
         "tanya" => "bolehkah saya like postingan paslon?",
         "ask" => "can I like a candidate's post?",
-        "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit"
+        "cek" | "verify_receipt" => "IKR-ABCD-EFGH",
+        "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit" | "verify"
         | "broadcasts" => "",
         "grant_admin" | "revoke_admin" | "grant_hr" | "revoke_hr" => "424242",
         "broadcast" => "Rahasia: rapat pimpinan besok",
@@ -247,7 +248,7 @@ fn least_role(name: &str) -> Option<Role> {
         "stats" | "chart" | "export" | "broadcast" | "broadcast_at" | "broadcasts" => {
             Some(Role::Hr)
         }
-        "unanswered" | "feedback" | "grant_hr" | "revoke_hr" | "roles" | "audit" => {
+        "unanswered" | "feedback" | "grant_hr" | "revoke_hr" | "roles" | "audit" | "verify" => {
             Some(Role::Admin)
         }
         "grant_admin" | "revoke_admin" => Some(Role::Owner),

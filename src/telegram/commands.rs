@@ -24,6 +24,8 @@ pub enum Command {
     #[command(alias = "topics")]
     Topik,
     Status,
+    #[command(alias = "verify_receipt")]
+    Cek(String),
     #[command(alias = "reminders")]
     Pengingat,
     Lang,
@@ -50,6 +52,7 @@ pub enum AdminCommand {
     RevokeHr(String),
     Roles,
     Audit,
+    Verify,
 }
 
 /// Commands for HR officers (and admins): broadcasts to the ASN.
@@ -241,6 +244,7 @@ mod tests {
                 "tanya",
                 "topik",
                 "status",
+                "cek",
                 "pengingat",
                 "lang",
                 "help"

@@ -143,6 +143,7 @@ async fn on_command(
         Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
         Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
         Command::Status => privacy::status(bot, app, caller, me, chat).await,
+        Command::Cek(code) => privacy::check_receipt(bot, app, caller, chat, code).await,
         Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
         Command::Topik => qa::topics(bot, app, caller, msg).await,
         Command::Lang => {
