@@ -22,7 +22,7 @@ use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Topic, kb};
 use netralitas_bot::store::users;
 use netralitas_bot::telegram::callback::{
-    AudienceChoice, BroadcastAction, CallbackData, MenuAction,
+    AudienceChoice, BroadcastAction, CallbackData, EraseStep, MenuAction,
 };
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
 
@@ -110,7 +110,8 @@ impl fmt::Display for Action {
 fn command_text(name: &str) -> String {
     let arg = match name {
         "start" | "ikrar" | "pledge" | "status" | "topik" | "topics" | "lang" | "help"
-        | "bantuan" | "batal" | "cancel" | "pengingat" | "reminders" => "",
+        | "bantuan" | "batal" | "cancel" | "pengingat" | "reminders" | "dataku" | "mydata"
+        | "privasi" | "privacy" => "",
         "tanya" => "bolehkah saya like postingan paslon?",
         "ask" => "can I like a candidate's post?",
         "cek" | "verify_receipt" => "IKR-ABCD-EFGH",
@@ -181,6 +182,7 @@ fn kind_of(data: &CallbackData) -> &'static str {
         CallbackData::Rule(_) => "rule",
         CallbackData::Feedback { .. } => "feedback",
         CallbackData::Reminders { .. } => "reminders",
+        CallbackData::Erase { .. } => "erase",
         CallbackData::Broadcast(a) => match a {
             BroadcastAction::Audience { .. } => "broadcast:audience",
             BroadcastAction::Unit { .. } => "broadcast:unit",
@@ -218,6 +220,11 @@ fn every_button() -> Vec<Action> {
             helpful: false,
         },
         CallbackData::Reminders { mute: true },
+        // The ASN's own erasure button: only the ASN, in private, gets the confirmation.
+        CallbackData::Erase {
+            step: EraseStep::Ask,
+            user: ASN_ID,
+        },
         CallbackData::Broadcast(BroadcastAction::Audience {
             id,
             choice: AudienceChoice::All,
@@ -279,7 +286,9 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             );
             match name.as_str() {
                 // Registration and pledges happen in private only; personal status too.
-                "ikrar" | "pledge" | "status" if !private => Outcome::PrivateOnly,
+                "ikrar" | "pledge" | "status" | "dataku" | "mydata" if !private => {
+                    Outcome::PrivateOnly
+                }
                 _ => Outcome::Served,
             }
         }
@@ -304,6 +313,9 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             // Only a registered user, in private, can confirm a pledge.
             CallbackData::PledgeConfirm if private && who == Who::Asn => Outcome::Served,
             CallbackData::PledgeConfirm => Outcome::Stale,
+            // Someone's data is theirs alone: forged for anyone else, or outside private.
+            CallbackData::Erase { .. } if private && who == Who::Asn => Outcome::Served,
+            CallbackData::Erase { .. } => Outcome::Stale,
             CallbackData::Broadcast(action) => {
                 if !who.role().is_hr() {
                     Outcome::Refused

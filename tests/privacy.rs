@@ -128,3 +128,119 @@ async fn verify_shows_admins_the_chain_head() {
     let reply = app.say(&asn, "/verify").await;
     assert_eq!(reply, Lang::Id.t("refused-role"));
 }
+
+/// Every value the user gave that names them, searched in every table's every text column.
+fn traces(app: &TestApp, needles: &[&str]) -> Vec<String> {
+    app.store()
+        .with(|c| {
+            let tables: Vec<String> = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut found = Vec::new();
+            for t in tables {
+                let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\""))?;
+                let n = stmt.column_count();
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    for i in 0..n {
+                        let v: netralitas_bot::store::rusqlite::types::Value = r.get(i)?;
+                        let text = match v {
+                            netralitas_bot::store::rusqlite::types::Value::Text(s) => s,
+                            netralitas_bot::store::rusqlite::types::Value::Blob(b) => {
+                                String::from_utf8_lossy(&b).into_owned()
+                            }
+                            _ => continue,
+                        };
+                        for needle in needles {
+                            if text.contains(needle) {
+                                found.push(format!("{t}: {needle}"));
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .expect("scan")
+}
+
+#[tokio::test]
+async fn dataku_shows_the_users_data_and_erasure_leaves_no_name_or_nip() {
+    let app = spawn_app().await;
+    let code = pledged(&app, 5_001);
+    let budi = TestUser::indonesian(5_001, NAME);
+    let reply = app.say(&budi, "/dataku").await;
+    assert!(reply.contains(NAME) && reply.contains(&code), "{reply}");
+    assert!(reply.contains("Dinas Kesehatan"), "{reply}");
+    assert!(!reply.contains(NIP), "the NIP is masked: {reply}");
+    // In a group: only the note.
+    let before = app.api.messages_to(GROUP).len();
+    app.api
+        .push_update(app.api.group_text(&budi, GROUP, "/mydata"));
+    let note = app
+        .next_message(&TestUser::indonesian(GROUP, "group"), before)
+        .await;
+    assert!(!note.contains(NAME) && !note.contains(&code), "{note}");
+
+    let stats_before = app
+        .store()
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM pledges", [], |r| r.get::<_, i64>(0))?))
+        .unwrap();
+    let shown = app.api.last_message_to(5_001).expect("the data message");
+    let ask = shown
+        .button_data("🗑 Hapus data saya")
+        .expect("erase button");
+    // Someone else pressing a forged copy of the button erases nothing.
+    let mallory = TestUser::indonesian(5_009, "Mallory");
+    let answer = app.press_for_answer(&mallory, shown.message_id, &ask).await;
+    assert_eq!(
+        answer.str_param("text"),
+        Some(Lang::Id.t("callback-stale").as_str())
+    );
+    let forged_yes = ask.replace(":ask:", ":yes:");
+    app.press_for_answer(&mallory, shown.message_id, &forged_yes)
+        .await;
+    assert!(
+        !traces(&app, &[NAME]).is_empty(),
+        "erased by a forged press"
+    );
+
+    let confirm = app.press(&budi, shown.message_id, &ask).await;
+    assert_eq!(confirm, Lang::Id.t("erase-confirm"));
+    let question = app.api.last_message_to(5_001).expect("confirmation");
+    let yes = question.button_data("Ya, hapus").expect("yes button");
+    let done = app.press(&budi, question.message_id, &yes).await;
+    assert_eq!(done, Lang::Id.t("erase-done"));
+
+    let left = traces(&app, &[NAME, NIP, "budi"]);
+    assert!(left.is_empty(), "left after erasure: {left:?}");
+    let stats_after = app
+        .store()
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM pledges", [], |r| r.get::<_, i64>(0))?))
+        .unwrap();
+    assert_eq!(stats_before, stats_after);
+    let verified = app.store().with(|c| ledger::verify(c)).expect("readable");
+    assert!(verified.is_ok(), "{verified:?}");
+    let erased_audits = app
+        .store()
+        .with(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'erase_self' AND actor_id = 5001",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(erased_audits, 1);
+}
+
+#[tokio::test]
+async fn privasi_says_what_is_kept_in_both_languages() {
+    let app = spawn_app().await;
+    let id = TestUser::indonesian(5_010, "Ani");
+    assert_eq!(app.say(&id, "/privasi").await, Lang::Id.t("privasi-text"));
+    let en = TestUser::english(5_011, "Ann");
+    assert_eq!(app.say(&en, "/privacy").await, Lang::En.t("privasi-text"));
+    assert_ne!(Lang::Id.t("privasi-text"), Lang::En.t("privasi-text"));
+}

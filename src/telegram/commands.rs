@@ -26,6 +26,10 @@ pub enum Command {
     Status,
     #[command(alias = "verify_receipt")]
     Cek(String),
+    #[command(alias = "mydata")]
+    Dataku,
+    #[command(alias = "privacy")]
+    Privasi,
     #[command(alias = "reminders")]
     Pengingat,
     Lang,
@@ -245,6 +249,8 @@ mod tests {
                 "topik",
                 "status",
                 "cek",
+                "dataku",
+                "privasi",
                 "pengingat",
                 "lang",
                 "help"

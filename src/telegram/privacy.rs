@@ -1,12 +1,15 @@
 //! Personal replies (status, the user's own data) and the privacy notice.
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, Me};
+use teloxide::types::{ChatId, InlineKeyboardMarkup, Me};
 
-use super::reply::say;
+use super::callback::{CallbackData, EraseStep};
+use super::keyboards::button;
+use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerResult};
 use crate::app::privacy::{self, PrivacyError};
 use crate::args;
+use crate::domain::Nip;
 use crate::i18n::Lang;
 use crate::store::ledger::{Broken, Verified};
 
@@ -108,4 +111,136 @@ pub async fn verify(
         tracing::error!(%broken, "ledger chain broken");
     }
     say(&bot, &app, &caller, chat, chain_text(caller.lang, &checked)).await
+}
+
+/// /dataku: everything the bot holds about the caller, in their private chat only, with
+/// the button that erases it.
+pub async fn my_data(
+    bot: Bot,
+    app: std::sync::Arc<App>,
+    caller: Caller,
+    me: Me,
+    chat: ChatId,
+) -> HandlerResult {
+    if redirected_to_private(&bot, &app, &caller, &me, chat).await? {
+        return Ok(());
+    }
+    let lang = caller.lang;
+    let data = privacy::my_data(&app, caller.id).await?;
+    let none = || lang.t("dataku-none");
+    let mut text = lang.t("dataku-header");
+    if let Some(p) = &data.profile {
+        let r = p.registration.as_ref();
+        text.push_str("\n\n");
+        text.push_str(&lang.t_args(
+            "dataku-profile",
+            args![
+                "display" => if p.display_name.is_empty() { none() } else { p.display_name.clone() },
+                "name" => r.map_or_else(none, |r| r.name.as_str().to_owned()),
+                // Masked even here: screenshots of this screen travel too.
+                "nip" => r.and_then(|r| r.nip.as_ref()).map_or_else(none, Nip::masked),
+                "employment" => r.map_or_else(none, |r| lang.t(r.employment.label_key())),
+                "unit" => r.map_or_else(none, |r| app.units.find(r.unit.as_str())
+                    .map_or_else(|| r.unit.as_str().to_owned(), |u| u.name.clone())),
+                "role" => super::roles::role_label(lang, caller.role),
+            ],
+        ));
+    }
+    text.push_str("\n\n");
+    text.push_str(&lang.t("dataku-pledges"));
+    if data.pledges.is_empty() {
+        text.push(' ');
+        text.push_str(&none());
+    }
+    for p in &data.pledges {
+        text.push('\n');
+        let date = p.confirmed_at.with_timezone(&app.config.timezone);
+        text.push_str(&lang.t_args(
+            "dataku-pledge-line",
+            args![
+                "election" => &p.election,
+                "date" => date.format("%d-%m-%Y").to_string(),
+                "code" => &p.receipt_code,
+            ],
+        ));
+    }
+    let names = if data.usernames.is_empty() {
+        none()
+    } else {
+        data.usernames
+            .iter()
+            .map(|u| format!("@{u}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    text.push_str("\n\n");
+    text.push_str(&lang.t_args("dataku-usernames", args!["names" => names]));
+    text.push('\n');
+    text.push_str(&lang.t_args("dataku-questions", args!["count" => data.questions.len()]));
+    for q in data.questions.iter().take(20) {
+        text.push('\n');
+        let short: String = q.question.chars().take(150).collect();
+        text.push_str(&lang.t_args("dataku-question-line", args!["question" => short]));
+    }
+    text.push('\n');
+    text.push_str(&lang.t_args("dataku-feedback", args!["count" => data.feedback.len()]));
+    let text: String = text.chars().take(3900).collect();
+    let keyboard = InlineKeyboardMarkup::new([[button(
+        lang.t("btn-erase-me"),
+        CallbackData::Erase {
+            step: EraseStep::Ask,
+            user: caller.id,
+        },
+    )]]);
+    let result = bot.send_message(chat, text).reply_markup(keyboard).await;
+    sent(&app, caller.id, result).await
+}
+
+/// The erasure buttons. Callback data can be forged: the data is erased only when the
+/// presser is the user it names, in their private chat, at the moment of the press.
+pub async fn on_erase(
+    bot: Bot,
+    app: std::sync::Arc<App>,
+    caller: Caller,
+    q: CallbackQuery,
+    step: EraseStep,
+    user: i64,
+) -> HandlerResult {
+    if user != caller.id || !caller.private {
+        tracing::warn!(user_id = caller.id, "erasure button for someone else");
+        return stale(&bot, &q, caller.lang).await;
+    }
+    bot.answer_callback_query(q.id.clone()).await?;
+    let lang = caller.lang;
+    let chat = ChatId(caller.id);
+    match step {
+        EraseStep::Ask => {
+            let keyboard = InlineKeyboardMarkup::new([[
+                button(
+                    lang.t("btn-erase-yes"),
+                    CallbackData::Erase {
+                        step: EraseStep::Yes,
+                        user,
+                    },
+                ),
+                button(
+                    lang.t("btn-erase-no"),
+                    CallbackData::Erase {
+                        step: EraseStep::No,
+                        user,
+                    },
+                ),
+            ]]);
+            let result = bot
+                .send_message(chat, lang.t("erase-confirm"))
+                .reply_markup(keyboard)
+                .await;
+            sent(&app, caller.id, result).await
+        }
+        EraseStep::No => say(&bot, &app, &caller, chat, lang.t("erase-kept")).await,
+        EraseStep::Yes => {
+            privacy::erase_me(&app, caller.id).await?;
+            say(&bot, &app, &caller, chat, lang.t("erase-done")).await
+        }
+    }
 }

@@ -143,6 +143,10 @@ async fn on_command(
         Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
         Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
         Command::Status => privacy::status(bot, app, caller, me, chat).await,
+        Command::Dataku => privacy::my_data(bot, app, caller, me, chat).await,
+        Command::Privasi => {
+            reply::say(&bot, &app, &caller, chat, caller.lang.t("privasi-text")).await
+        }
         Command::Cek(code) => privacy::check_receipt(bot, app, caller, chat, code).await,
         Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
         Command::Topik => qa::topics(bot, app, caller, msg).await,
@@ -210,6 +214,9 @@ async fn on_callback(
             pledge::switch_lang(bot, app, caller, chat, to).await
         }
         CallbackData::Reminders { mute } => reminders::set_muted(bot, app, caller, q, mute).await,
+        CallbackData::Erase { step, user } => {
+            privacy::on_erase(bot, app, caller, q, step, user).await
+        }
         data @ (CallbackData::Topics
         | CallbackData::Topic(_)
         | CallbackData::Rule(_)
