@@ -22,7 +22,7 @@ use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Topic, kb};
 use netralitas_bot::store::users;
 use netralitas_bot::telegram::callback::{
-    AudienceChoice, BroadcastAction, CallbackData, MenuAction, TeachAction,
+    AudienceChoice, BroadcastAction, CallbackData, EraseStep, MenuAction, TeachAction,
 };
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
 
@@ -110,10 +110,12 @@ impl fmt::Display for Action {
 fn command_text(name: &str) -> String {
     let arg = match name {
         "start" | "ikrar" | "pledge" | "status" | "topik" | "topics" | "lang" | "help"
-        | "bantuan" | "batal" | "cancel" | "pengingat" | "reminders" => "",
+        | "bantuan" | "batal" | "cancel" | "pengingat" | "reminders" | "dataku" | "mydata"
+        | "privasi" | "privacy" => "",
         "tanya" => "bolehkah saya like postingan paslon?",
         "ask" => "can I like a candidate's post?",
-        "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit"
+        "cek" | "verify_receipt" => "IKR-ABCD-EFGH",
+        "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit" | "verify"
         | "broadcasts" => "",
         "grant_admin" | "revoke_admin" | "grant_hr" | "revoke_hr" => "424242",
         "teach" => "999999 oos",
@@ -193,6 +195,7 @@ fn kind_of(data: &CallbackData) -> &'static str {
             TeachAction::OffTopic { .. } => "teach:off-topic",
             TeachAction::Page { .. } => "teach:page",
         },
+        CallbackData::Erase { .. } => "erase",
         CallbackData::Broadcast(a) => match a {
             BroadcastAction::Audience { .. } => "broadcast:audience",
             BroadcastAction::Unit { .. } => "broadcast:unit",
@@ -253,6 +256,11 @@ fn every_button() -> Vec<Action> {
         CallbackData::Teach(TeachAction::OffTopic {
             question: NO_QUESTION,
         }),
+        // The ASN's own erasure button: only the ASN, in private, gets the confirmation.
+        CallbackData::Erase {
+            step: EraseStep::Ask,
+            user: ASN_ID,
+        },
         CallbackData::Broadcast(BroadcastAction::Audience {
             id,
             choice: AudienceChoice::All,
@@ -284,7 +292,7 @@ fn least_role(name: &str) -> Option<Role> {
         "stats" | "chart" | "export" | "broadcast" | "broadcast_at" | "broadcasts"
         | "cancel_broadcast" => Some(Role::Hr),
         "unanswered" | "teach" | "untaught" | "feedback" | "grant_hr" | "revoke_hr" | "roles"
-        | "audit" => Some(Role::Admin),
+        | "audit" | "verify" => Some(Role::Admin),
         "grant_admin" | "revoke_admin" => Some(Role::Owner),
         _ => None,
     }
@@ -313,7 +321,9 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             );
             match name.as_str() {
                 // Registration and pledges happen in private only; personal status too.
-                "ikrar" | "pledge" | "status" if !private => Outcome::PrivateOnly,
+                "ikrar" | "pledge" | "status" | "dataku" | "mydata" if !private => {
+                    Outcome::PrivateOnly
+                }
                 _ => Outcome::Served,
             }
         }
@@ -354,6 +364,9 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             // Only a registered user, in private, can confirm a pledge.
             CallbackData::PledgeConfirm if private && who == Who::Asn => Outcome::Served,
             CallbackData::PledgeConfirm => Outcome::Stale,
+            // Someone's data is theirs alone: forged for anyone else, or outside private.
+            CallbackData::Erase { .. } if private && who == Who::Asn => Outcome::Served,
+            CallbackData::Erase { .. } => Outcome::Stale,
             CallbackData::Broadcast(action) => {
                 if !who.role().is_hr() {
                     Outcome::Refused
@@ -388,19 +401,6 @@ fn known_issue(action: &Action, who: Who, place: Place) -> Option<(Outcome, &'st
         return None;
     }
     match action {
-        Action::Command { name, .. } if name == "status" => Some((
-            Outcome::Served,
-            "/status in a group posts the caller's name, unit, masked NIP and receipt code \
-             to the whole group",
-        )),
-        Action::Button {
-            data: CallbackData::Menu(MenuAction::Status),
-            ..
-        } => Some((
-            Outcome::Served,
-            "the Status menu button in a group posts the caller's name, unit, masked NIP and \
-             receipt code to the whole group",
-        )),
         Action::Button {
             data: CallbackData::Broadcast(a),
             ..
@@ -703,6 +703,10 @@ fn classify(calls: &[Call], chat: i64, caller: i64, lang: Lang) -> Observed {
         lang.t("reports-private-only"),
         lang.t("bc-private-only"),
         lang.t_args("group-use-private", args!["link" => link]),
+        lang.t_args(
+            "personal-private-only",
+            args!["link" => format!("https://t.me/{BOT_USERNAME}")],
+        ),
     ];
     let all = |wanted: &dyn Fn(&str) -> bool| !texts.is_empty() && texts.iter().all(|t| wanted(t));
     let outcome = if texts.iter().any(|t| apology(t)) {

@@ -7,6 +7,7 @@
 pub mod broadcasts;
 pub mod clock;
 pub mod pledge;
+pub mod privacy;
 pub mod questions;
 pub mod reports;
 pub mod retention;

@@ -42,7 +42,8 @@ pub fn required_role(cmd: &AdminCommand) -> Role {
         | AdminCommand::GrantHr(_)
         | AdminCommand::RevokeHr(_)
         | AdminCommand::Roles
-        | AdminCommand::Audit => Role::Admin,
+        | AdminCommand::Audit
+        | AdminCommand::Verify => Role::Admin,
         AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) => Role::Owner,
     }
 }
@@ -67,6 +68,7 @@ fn command_name(cmd: &AdminCommand) -> &'static str {
         AdminCommand::RevokeHr(_) => "revoke_hr",
         AdminCommand::Roles => "roles",
         AdminCommand::Audit => "audit",
+        AdminCommand::Verify => "verify",
     }
 }
 
@@ -108,6 +110,7 @@ pub async fn on_command(
         AdminCommand::Untaught(args) => super::teach::untaught(bot, app, caller, chat, args).await,
         AdminCommand::Feedback => feedback(bot, app, caller, chat).await,
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
+        AdminCommand::Verify => super::privacy::verify(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
         AdminCommand::GrantAdmin(target) => {
             let change = crate::app::roles::Change::Grant(Role::Admin);

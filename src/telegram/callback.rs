@@ -48,6 +48,19 @@ pub enum CallbackData {
     Reminders {
         mute: bool,
     },
+    /// /dataku erasure, naming whose data it is (re-checked against the presser).
+    Erase {
+        step: EraseStep,
+        user: i64,
+    },
+}
+
+/// The erasure buttons: ask for confirmation, then yes or no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EraseStep {
+    Ask,
+    Yes,
+    No,
 }
 
 /// A button of the broadcast flow, always naming the broadcast it belongs to.
@@ -268,6 +281,14 @@ impl CallbackData {
             CallbackData::Teach(action) => format!("tc:{}", action.encode()),
             CallbackData::Broadcast(action) => format!("b:{}", action.encode()),
             CallbackData::Reminders { mute } => format!("rm:{}", if *mute { 1 } else { 0 }),
+            CallbackData::Erase { step, user } => {
+                let s = match step {
+                    EraseStep::Ask => "ask",
+                    EraseStep::Yes => "yes",
+                    EraseStep::No => "no",
+                };
+                format!("d:{s}:{user}")
+            }
         };
         let data = format!("{VERSION}|{body}");
         debug_assert!(
@@ -324,6 +345,18 @@ impl CallbackData {
             ("b", Some(rest)) => CallbackData::Broadcast(BroadcastAction::parse(rest)?),
             ("rm", Some("1")) => CallbackData::Reminders { mute: true },
             ("rm", Some("0")) => CallbackData::Reminders { mute: false },
+            ("d", Some(rest)) => {
+                let (step, user) = rest.split_once(':')?;
+                CallbackData::Erase {
+                    step: match step {
+                        "ask" => EraseStep::Ask,
+                        "yes" => EraseStep::Yes,
+                        "no" => EraseStep::No,
+                        _ => return None,
+                    },
+                    user: user.parse().ok().filter(|u| *u > 0)?,
+                }
+            }
             _ => return None,
         })
     }
@@ -382,6 +415,18 @@ mod tests {
             }),
             CallbackData::Teach(TeachAction::OffTopic { question: i64::MAX }),
             CallbackData::Teach(TeachAction::Page { page: 999 }),
+            CallbackData::Erase {
+                step: EraseStep::Ask,
+                user: i64::MAX,
+            },
+            CallbackData::Erase {
+                step: EraseStep::Yes,
+                user: 1,
+            },
+            CallbackData::Erase {
+                step: EraseStep::No,
+                user: 42,
+            },
         ];
         for cb in all {
             let data = cb.encode();
@@ -441,6 +486,10 @@ mod tests {
             "1|b:l:100000",
             "1|b:l:1:2",
             "1|rm:2",
+            "1|d:yes:0",
+            "1|d:yes:-1",
+            "1|d:maybe:1",
+            "1|d:yes",
         ] {
             assert_eq!(CallbackData::parse(bad), None, "{bad}");
         }

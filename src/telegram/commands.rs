@@ -24,6 +24,12 @@ pub enum Command {
     #[command(alias = "topics")]
     Topik,
     Status,
+    #[command(alias = "verify_receipt")]
+    Cek(String),
+    #[command(alias = "mydata")]
+    Dataku,
+    #[command(alias = "privacy")]
+    Privasi,
     #[command(alias = "reminders")]
     Pengingat,
     Lang,
@@ -52,6 +58,7 @@ pub enum AdminCommand {
     RevokeHr(String),
     Roles,
     Audit,
+    Verify,
 }
 
 /// Commands for HR officers (and admins): broadcasts to the ASN.
@@ -244,6 +251,9 @@ mod tests {
                 "tanya",
                 "topik",
                 "status",
+                "cek",
+                "dataku",
+                "privasi",
                 "pengingat",
                 "lang",
                 "help"

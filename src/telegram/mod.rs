@@ -9,6 +9,7 @@ pub mod flood;
 pub mod keyboards;
 pub mod outlet;
 pub mod pledge;
+pub mod privacy;
 pub mod qa;
 pub mod reminders;
 pub mod reply;

@@ -20,7 +20,7 @@ use super::reply;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
-    qa, reminders, teach,
+    privacy, qa, reminders, teach,
 };
 
 pub fn schema() -> UpdateHandler<HandlerError> {
@@ -181,7 +181,12 @@ async fn on_command(
     match cmd {
         Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
         Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
-        Command::Status => pledge::status(bot, app, caller, chat).await,
+        Command::Status => privacy::status(bot, app, caller, me, chat).await,
+        Command::Dataku => privacy::my_data(bot, app, caller, me, chat).await,
+        Command::Privasi => {
+            reply::say(&bot, &app, &caller, chat, caller.lang.t("privasi-text")).await
+        }
+        Command::Cek(code) => privacy::check_receipt(bot, app, caller, chat, code).await,
         Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
         Command::Topik => qa::topics(bot, app, caller, msg).await,
         Command::Lang => {
@@ -239,7 +244,7 @@ async fn on_callback(
             bot.answer_callback_query(q.id.clone()).await?;
             match action {
                 MenuAction::Pledge => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
-                MenuAction::Status => pledge::status(bot, app, caller, chat).await,
+                MenuAction::Status => privacy::status(bot, app, caller, me, chat).await,
                 MenuAction::Ask => qa::show_topics(&bot, &app, &caller, chat, None).await,
             }
         }
@@ -248,6 +253,9 @@ async fn on_callback(
             pledge::switch_lang(bot, app, caller, chat, to).await
         }
         CallbackData::Reminders { mute } => reminders::set_muted(bot, app, caller, q, mute).await,
+        CallbackData::Erase { step, user } => {
+            privacy::on_erase(bot, app, caller, q, step, user).await
+        }
         data @ (CallbackData::Topics
         | CallbackData::Topic(_)
         | CallbackData::Rule(_)
