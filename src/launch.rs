@@ -74,9 +74,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     }
 
     let running = startup::start(config, startup::POLL_TIMEOUT).await?;
-    let today = chrono::Utc::now()
-        .with_timezone(&running.app.config.timezone)
-        .date_naive();
+    let today = running.app.clock.today(running.app.config.timezone);
     for warning in deployment_warnings(&running.app.config, &running.app.units, today) {
         tracing::warn!("{warning}");
     }

@@ -204,10 +204,10 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// "Now" for unit tests, which have no [`crate::app::Clock`] to ask.
+/// "Now" for unit tests, which have no injected [`crate::app::Clock`] to ask.
 #[cfg(test)]
 pub(crate) fn test_now() -> DateTime<Utc> {
-    Utc::now()
+    crate::app::Clock::system().now()
 }
 
 #[cfg(test)]
