@@ -126,6 +126,13 @@ impl Schedule {
             .filter(|r| r.at <= now)
             .collect()
     }
+    /// The local date whose chain-head post is due at `now`, if any: one a day from the
+    /// reminder time on, on every day up to and including election day. After that the
+    /// campaign is over and the last head posted stands; the owners can still ask /verify.
+    pub fn head_post_due(&self, now: DateTime<Utc>) -> Option<NaiveDate> {
+        let today = now.with_timezone(&self.timezone).date_naive();
+        (today <= self.election_date && now >= self.instant(today, self.time)).then_some(today)
+    }
 }
 
 /// Of the due reminders not created yet, which to send and which to record as skipped.
@@ -204,6 +211,29 @@ mod tests {
     fn keys_are_stable_per_election_date_and_kind() {
         let r = &schedule(chrono_tz::Asia::Jakarta).reminders()[0];
         assert_eq!(r.key("Pilkada 2020"), "Pilkada 2020|2020-11-09|pledge");
+    }
+
+    #[test]
+    fn the_chain_head_is_due_daily_from_the_reminder_time_until_election_day() {
+        let s = schedule(chrono_tz::Asia::Jakarta);
+        let date = |m, d| NaiveDate::from_ymd_opt(2020, m, d).unwrap();
+        // 08:00 WIB is 01:00 UTC; a day with no reminder still gets the post.
+        assert_eq!(s.head_post_due(utc("2020-11-20T00:59:59Z")), None);
+        assert_eq!(
+            s.head_post_due(utc("2020-11-20T01:00:00Z")),
+            Some(date(11, 20))
+        );
+        assert_eq!(
+            s.head_post_due(utc("2020-11-20T16:59:59Z")),
+            Some(date(11, 20))
+        );
+        // Local midnight starts the next day, whose post waits for 08:00 again.
+        assert_eq!(s.head_post_due(utc("2020-11-20T17:00:00Z")), None);
+        assert_eq!(
+            s.head_post_due(utc("2020-12-09T02:00:00Z")),
+            Some(date(12, 9))
+        );
+        assert_eq!(s.head_post_due(utc("2020-12-10T02:00:00Z")), None);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use netralitas_bot::i18n::Lang;
 use netralitas_bot::knowledge::{Topic, kb};
 use netralitas_bot::store::users;
 use netralitas_bot::telegram::callback::{
-    AudienceChoice, BroadcastAction, CallbackData, EraseStep, MenuAction, TeachAction,
+    AudienceChoice, BroadcastAction, CallbackData, EraseStep, GrantAction, MenuAction, TeachAction,
 };
 use netralitas_bot::telegram::commands::{AdminCommand, Command, HrCommand};
 
@@ -116,7 +116,7 @@ fn command_text(name: &str) -> String {
         "ask" => "can I like a candidate's post?",
         "cek" | "verify_receipt" => "IKR-ABCD-EFGH",
         "stats" | "chart" | "export" | "unanswered" | "feedback" | "roles" | "audit" | "verify"
-        | "broadcasts" => "",
+        | "broadcasts" | "backup" => "",
         "grant_admin" | "revoke_admin" | "grant_hr" | "revoke_hr" => "424242",
         "teach" => "999999 oos",
         "untaught" => "999999",
@@ -196,6 +196,13 @@ fn kind_of(data: &CallbackData) -> &'static str {
             TeachAction::Page { .. } => "teach:page",
         },
         CallbackData::Erase { .. } => "erase",
+        CallbackData::Grant(a) => match a {
+            GrantAction::Confirm {
+                role: Role::Admin, ..
+            } => "grant:confirm-admin",
+            GrantAction::Confirm { .. } => "grant:confirm-hr",
+            GrantAction::Cancel { .. } => "grant:cancel",
+        },
         CallbackData::Broadcast(a) => match a {
             BroadcastAction::Audience { .. } => "broadcast:audience",
             BroadcastAction::Unit { .. } => "broadcast:unit",
@@ -261,6 +268,20 @@ fn every_button() -> Vec<Action> {
             step: EraseStep::Ask,
             user: ASN_ID,
         },
+        // A grant's preview buttons, naming nobody (a served grant changes nothing). Each
+        // try names its presser as the asking officer, so the role gate is what is tested;
+        // another officer's press is tested in tests/roles.rs.
+        CallbackData::Grant(GrantAction::Confirm {
+            role: Role::Hr,
+            target: NOBODY,
+            officer: 1,
+        }),
+        CallbackData::Grant(GrantAction::Confirm {
+            role: Role::Admin,
+            target: NOBODY,
+            officer: 1,
+        }),
+        CallbackData::Grant(GrantAction::Cancel { officer: 1 }),
         CallbackData::Broadcast(BroadcastAction::Audience {
             id,
             choice: AudienceChoice::All,
@@ -293,7 +314,7 @@ fn least_role(name: &str) -> Option<Role> {
         | "cancel_broadcast" => Some(Role::Hr),
         "unanswered" | "teach" | "untaught" | "feedback" | "grant_hr" | "revoke_hr" | "roles"
         | "audit" | "verify" => Some(Role::Admin),
-        "grant_admin" | "revoke_admin" => Some(Role::Owner),
+        "grant_admin" | "revoke_admin" | "backup" => Some(Role::Owner),
         _ => None,
     }
 }
@@ -367,6 +388,11 @@ fn expected(action: &Action, who: Who, place: Place) -> Outcome {
             // Someone's data is theirs alone: forged for anyone else, or outside private.
             CallbackData::Erase { .. } if private && who == Who::Asn => Outcome::Served,
             CallbackData::Erase { .. } => Outcome::Stale,
+            // Owners grant admin; admins grant HR or cancel a grant; in private only.
+            CallbackData::Grant(GrantAction::Confirm {
+                role: Role::Admin, ..
+            }) => gated(Role::Owner),
+            CallbackData::Grant(_) => gated(Role::Admin),
             CallbackData::Broadcast(action) => {
                 if !who.role().is_hr() {
                     Outcome::Refused
@@ -629,6 +655,13 @@ impl Matrix {
             let mark = self.app.api.mark();
             self.sentinel(&u, place, mark, 0).await;
             on_message = Some(self.latest_message(chat).0);
+        }
+        if let Some(CallbackData::Grant(a)) = &mut data {
+            match a {
+                GrantAction::Confirm { officer, .. } | GrantAction::Cancel { officer } => {
+                    *officer = u.id;
+                }
+            }
         }
         if let Some(CallbackData::Broadcast(a)) = &data {
             let (id, draft_message) = self.hr_draft().await;

@@ -113,7 +113,8 @@ fn reminder_rows(store: &Store) -> i64 {
     store
         .with(|c| {
             Ok(c.query_row(
-                "SELECT COUNT(*) FROM broadcasts WHERE kind = 'reminder' AND status != 'skipped'",
+                "SELECT COUNT(*) FROM broadcasts WHERE kind = 'reminder' AND status != 'skipped'
+                 AND reminder_key NOT LIKE '%|chain-head|%'",
                 [],
                 |r| r.get(0),
             )?)
@@ -341,5 +342,76 @@ async fn a_scheduled_broadcast_goes_out_at_its_local_time() {
         .wait_for_message(530, |t| t == "Apel pagi", Duration::from_secs(8))
         .await
         .expect("sent at 07:00 WIT");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn owners_get_the_verified_chain_head_once_a_day_in_their_private_chat() {
+    let mut app = ClockApp::new(&[]).await;
+    let store = app.store();
+    register(&store, 520, Lang::Id);
+    store
+        .with(|c| pledges::confirm(c, 520, ELECTION, "h", common::now()).map(|_| ()))
+        .unwrap();
+    let head = store
+        .with(|c| netralitas_bot::store::ledger::verify(c))
+        .unwrap()
+        .expect("an untouched chain");
+    let is_post = |t: &str| t.contains("Laporan harian rantai buku besar");
+    // The first reminder day, 1.5 s before 08:00 WIB: nothing yet, then the post.
+    let at = first_instant(&app);
+    app.start_at(at - chrono::Duration::milliseconds(1500))
+        .await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(
+        app.api
+            .messages_to(OWNER_ID)
+            .iter()
+            .all(|m| !is_post(&m.text)),
+        "too early"
+    );
+    let post = app
+        .api
+        .wait_for_message(OWNER_ID, is_post, Duration::from_secs(8))
+        .await
+        .expect("the owner gets the chain head");
+    assert!(post.text.contains(&head.head.hash), "{}", post.text);
+    assert!(post.text.contains("09-11-2020"), "{}", post.text);
+    assert!(post.text.contains("Ikrar: 1"), "{}", post.text);
+    assert!(
+        app.api.messages_to(HR_ID).iter().all(|m| !is_post(&m.text)),
+        "owners only"
+    );
+
+    // A restart later the same day posts nothing new.
+    app.start_at(at + chrono::Duration::hours(3)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let posts = |app: &ClockApp| {
+        app.api
+            .messages_to(OWNER_ID)
+            .into_iter()
+            .filter(|m| is_post(&m.text))
+            .count()
+    };
+    assert_eq!(posts(&app), 1);
+    // The next day (no reminder falls on it) brings the next post, after a new pledge.
+    register(&app.store(), 521, Lang::Id);
+    app.store()
+        .with(|c| pledges::confirm(c, 521, ELECTION, "h", common::now()).map(|_| ()))
+        .unwrap();
+    app.start_at(at + chrono::Duration::days(1) + chrono::Duration::seconds(1))
+        .await;
+    let post = app
+        .api
+        .wait_for_message(
+            OWNER_ID,
+            |t| is_post(t) && t.contains("10-11-2020"),
+            Duration::from_secs(8),
+        )
+        .await
+        .expect("the next day's post");
+    assert!(post.text.contains("Ikrar: 2"), "{}", post.text);
+    assert!(!post.text.contains(&head.head.hash), "the head moved on");
+    assert_eq!(posts(&app), 2);
     app.stop().await;
 }

@@ -17,6 +17,21 @@ async fn introduce(app: &TestApp, user: &TestUser) {
     app.say(user, "/help").await;
 }
 
+/// Types a grant and confirms its preview with the button, as the officer would: returns
+/// the preview and the answer to the press.
+async fn grant(app: &TestApp, officer: &TestUser, command: &str) -> (String, String) {
+    let preview = app.say(officer, command).await;
+    let m = app.api.last_message_to(officer.id).expect("the preview");
+    let confirm = m
+        .buttons()
+        .into_iter()
+        .find(|(_, d)| d.starts_with("1|g:ok:"))
+        .unwrap_or_else(|| panic!("no confirm button under {preview}"))
+        .1;
+    let answer = app.press(officer, m.message_id, &confirm).await;
+    (preview, answer)
+}
+
 /// The commands last published for `chat_id`'s private chat, if any.
 fn chat_menu(app: &TestApp, chat_id: i64) -> Option<Vec<String>> {
     app.api
@@ -67,12 +82,16 @@ async fn an_owner_appoints_an_admin_who_appoints_hr() {
     introduce(&app, &sari).await;
     introduce(&app, &budi).await;
 
-    let text = app.say(&owner(), "/grant_admin @Sari_BKPSDM").await;
+    let (preview, text) = grant(&app, &owner(), "/grant_admin @Sari_BKPSDM").await;
+    assert!(
+        preview.contains("Sari @sari_bkpsdm") && preview.contains("101"),
+        "{preview}"
+    );
     assert!(text.starts_with('✅') && text.contains("Sari"), "{text}");
     let menu = chat_menu(&app, 101).expect("the new admin's menu is refreshed");
     assert!(menu.contains(&"grant_hr".to_owned()) && !menu.contains(&"grant_admin".to_owned()));
 
-    let text = app.say(&sari, "/grant_hr 102").await;
+    let (_, text) = grant(&app, &sari, "/grant_hr 102").await;
     assert!(text.starts_with('✅'), "{text}");
     assert!(chat_menu(&app, 102).unwrap().contains(&"stats".to_owned()));
     // The new HR officer can read reports at once.
@@ -106,7 +125,7 @@ async fn a_revoked_hr_officer_loses_reports_and_the_menu() {
     let app = spawn_app().await;
     let budi = TestUser::indonesian(102, "Budi");
     introduce(&app, &budi).await;
-    app.say(&owner(), "/grant_hr 102").await;
+    grant(&app, &owner(), "/grant_hr 102").await;
     assert!(app.say(&budi, "/stats").await.contains("Rekap ikrar"));
 
     let text = app.say(&owner(), "/revoke_hr 102").await;
@@ -149,7 +168,7 @@ async fn role_changes_refuse_bad_targets() {
     let text = app.say(&owner(), "/revoke_hr 8000").await;
     assert!(text.contains("HR_IDS"), "{text}");
     // Granting HR to an admin would demote them.
-    app.say(&owner(), "/grant_admin 101").await;
+    grant(&app, &owner(), "/grant_admin 101").await;
     let text = app.say(&owner(), "/grant_hr 101").await;
     assert!(text.contains("lebih tinggi"), "{text}");
     // Only the grant went through.
@@ -166,7 +185,7 @@ async fn the_last_admin_cannot_be_removed() {
     // With a second admin the owner still can't revoke themself: owners live in ADMIN_IDS.
     let sari = TestUser::indonesian(101, "Sari");
     introduce(&app, &sari).await;
-    app.say(&owner(), "/grant_admin 101").await;
+    grant(&app, &owner(), "/grant_admin 101").await;
     assert_eq!(
         app.say(&owner(), "/revoke_admin 9000").await,
         Lang::Id.t("roles-self")
@@ -183,7 +202,7 @@ async fn only_owners_appoint_admins_and_only_admins_appoint_hr() {
     let budi = TestUser::indonesian(102, "Budi");
     introduce(&app, &sari).await;
     introduce(&app, &budi).await;
-    app.say(&owner(), "/grant_admin 101").await;
+    grant(&app, &owner(), "/grant_admin 101").await;
     let refused = Lang::Id.t("refused-role");
 
     // An admin may not appoint or remove admins.
@@ -214,4 +233,125 @@ async fn only_owners_appoint_admins_and_only_admins_appoint_hr() {
         !scoped.contains(&Value::from(102)),
         "no menu for a refused target"
     );
+}
+
+#[tokio::test]
+async fn a_username_that_changed_hands_is_refused_and_the_numeric_id_asked_for() {
+    let app = spawn_app().await;
+    // Budi was @kepegawaian, then renamed himself; Sari took the freed name later.
+    let budi_before = TestUser::indonesian(201, "Budi").with_username("kepegawaian");
+    introduce(&app, &budi_before).await;
+    introduce(
+        &app,
+        &TestUser::indonesian(201, "Budi").with_username("budi_baru"),
+    )
+    .await;
+    let sari = TestUser::indonesian(202, "Sari").with_username("Kepegawaian");
+    introduce(&app, &sari).await;
+
+    for command in ["/grant_hr @kepegawaian", "/revoke_hr @KEPEGAWAIAN"] {
+        let text = app.say(&owner(), command).await;
+        assert!(text.contains("201, 202"), "{command}: {text}");
+        assert!(
+            text.contains(&command[..command.find(' ').unwrap()]),
+            "{command}: {text}"
+        );
+        let m = app.api.last_message_to(OWNER_ID).unwrap();
+        assert!(m.buttons().is_empty(), "nothing to confirm: {command}");
+    }
+    // A username only one person ever had still works, through the preview.
+    let (preview, text) = grant(&app, &owner(), "/grant_hr @budi_baru").await;
+    assert!(preview.contains("201"), "{preview}");
+    assert!(text.starts_with('✅') && text.contains("Budi"), "{text}");
+    // And the numeric id settles it for Sari.
+    let (preview, text) = grant(&app, &owner(), "/grant_hr 202").await;
+    assert!(
+        preview.contains("Sari") && preview.contains("202"),
+        "{preview}"
+    );
+    assert!(text.starts_with('✅'), "{text}");
+    let granted: Vec<String> = audit_actions(&app)
+        .into_iter()
+        .filter(|a| a.1 == "grant_hr")
+        .map(|a| a.2)
+        .collect();
+    assert_eq!(granted, ["user=202", "user=201"]);
+}
+
+#[tokio::test]
+async fn a_grant_waits_for_the_asking_officer_to_confirm_and_can_be_cancelled() {
+    let app = spawn_app().await;
+    let rina = TestUser::indonesian(301, "Rina").with_username("rina_dinkes");
+    introduce(&app, &rina).await;
+    app.store()
+        .with(|c| {
+            netralitas_bot::store::users::register(
+                c,
+                301,
+                netralitas_bot::domain::Employment::Pns,
+                &netralitas_bot::domain::FullName::parse("Rina Wulandari").unwrap(),
+                None,
+                &netralitas_bot::domain::UnitCode::parse("dinkes").unwrap(),
+                common::now(),
+            )
+        })
+        .unwrap();
+    let other_admin = TestUser::indonesian(302, "Andi");
+    introduce(&app, &other_admin).await;
+    let (_, text) = grant(&app, &owner(), "/grant_admin 302").await;
+    assert!(text.starts_with('✅'), "{text}");
+
+    let preview = app.say(&owner(), "/grant_hr @rina_dinkes").await;
+    assert!(
+        preview.contains("Rina Wulandari") && preview.contains("Dinas Kesehatan"),
+        "the preview names the person and the unit: {preview}"
+    );
+    // Nothing happened yet.
+    let grants = |app: &TestApp| {
+        audit_actions(app)
+            .into_iter()
+            .filter(|a| a.1 == "grant_hr")
+            .count()
+    };
+    assert_eq!(grants(&app), 0);
+    let m = app.api.last_message_to(OWNER_ID).unwrap();
+    let confirm = m.button_data("✅ Ya, berikan peran HR").expect("confirm");
+    let cancel = m.button_data("✖️ Batal").expect("cancel");
+
+    // Another admin who forges the owner's press gets a stale button and changes nothing.
+    let toast = app
+        .press_for_answer(&other_admin, m.message_id, &confirm)
+        .await;
+    assert_eq!(
+        toast.str_param("text"),
+        Some(Lang::Id.t("callback-stale").as_str())
+    );
+    // A plain ASN pressing it is refused.
+    let toast = app.press_for_answer(&rina, m.message_id, &confirm).await;
+    assert_eq!(
+        toast.str_param("text"),
+        Some(Lang::Id.t("refused-role").as_str())
+    );
+    assert_eq!(grants(&app), 0);
+
+    // Cancel: nothing changes, and the buttons are gone.
+    let text = app.press(&owner(), m.message_id, &cancel).await;
+    assert_eq!(text, Lang::Id.t("roles-grant-cancelled"));
+    assert!(
+        app.api.messages_to(OWNER_ID)[..]
+            .iter()
+            .find(|x| x.message_id == m.message_id)
+            .unwrap()
+            .buttons()
+            .is_empty()
+    );
+    assert_eq!(grants(&app), 0);
+
+    // Confirmed: granted once, audited once, and a second press can't grant again.
+    let (_, text) = grant(&app, &owner(), "/grant_hr 301").await;
+    assert!(text.starts_with('✅') && text.contains("Rina"), "{text}");
+    assert_eq!(grants(&app), 1);
+    let again = app.press(&owner(), m.message_id, &confirm).await;
+    assert!(again.contains("sudah memegang"), "{again}");
+    assert_eq!(grants(&app), 1);
 }

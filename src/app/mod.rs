@@ -4,6 +4,7 @@
 //! Telegram handlers, the CLI and the workers are adapters around it: they parse input,
 //! call one use case here, and render its result.
 
+pub mod backup;
 pub mod broadcasts;
 pub mod clock;
 pub mod pledge;

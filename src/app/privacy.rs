@@ -4,10 +4,13 @@
 use chrono::{DateTime, Utc};
 
 use super::App;
+use crate::args;
 use crate::domain::receipt;
-use crate::store::StoreError;
-use crate::store::ledger::{self, Broken, Verified};
+use crate::i18n::Lang;
+use crate::reminders::Schedule;
+use crate::store::ledger::{self, Broken, HeadPost, Verified};
 use crate::store::privacy::{self, Erased, UserData};
+use crate::store::{StoreError, broadcasts, users};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyError {
@@ -63,6 +66,91 @@ pub async fn check_receipt(app: &App, raw: &str) -> Result<GenuineReceipt> {
 /// The whole chain checked, with its head: what admins are shown and owners get daily.
 pub async fn verify_chain(app: &App) -> Result<std::result::Result<Verified, Broken>> {
     Ok(app.store.run(|c| ledger::verify(c)).await?)
+}
+
+/// The chain's state in `lang`: what /verify shows and the owners get every day. Rendered
+/// here, not in the Telegram layer, because the daily post is queued as finished text.
+pub fn chain_text(lang: Lang, checked: &std::result::Result<Verified, Broken>) -> String {
+    match checked {
+        Ok(v) => lang.t_args(
+            "verify-ok",
+            args![
+                "pledges" => v.pledges,
+                "audit" => v.audit_entries,
+                "seq" => v.head.seq.to_string(),
+                "head" => &v.head.hash,
+            ],
+        ),
+        Err(broken) => lang.t_args("verify-broken", args!["problem" => broken.to_string()]),
+    }
+}
+
+/// The daily chain-head post (see [`Schedule::head_post_due`]): each owner in `ADMIN_IDS`
+/// gets the verified head once a day in their private chat, queued in the outbox. Cheap
+/// when nothing is due, as the scheduler asks every second: the chain is verified only
+/// when a post is missing. Returns how many posts were queued.
+pub async fn post_chain_head(app: &App) -> Result<usize> {
+    let now = app.now();
+    let Some(date) = Schedule::from_config(&app.config).head_post_due(now) else {
+        return Ok(0);
+    };
+    let election = app.config.election_name.clone();
+    let key = move |owner: i64| format!("{election}|{date}|chain-head|{owner}");
+    let owners = app.config.admin_ids.clone();
+    let default_lang = app.config.default_locale;
+    let missing_key = key.clone();
+    let missing: Vec<(i64, Lang)> = app
+        .store
+        .read(move |c| {
+            let mut missing = Vec::new();
+            for owner in owners {
+                if !broadcasts::reminder_exists(c, &missing_key(owner))? {
+                    let lang = users::get(c, owner)?.map_or(default_lang, |u| u.language);
+                    missing.push((owner, lang));
+                }
+            }
+            Ok::<_, StoreError>(missing)
+        })
+        .await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let checked = verify_chain(app).await?;
+    if let Err(broken) = &checked {
+        tracing::error!(%broken, "ledger chain broken at the daily check");
+    }
+    let posts: Vec<HeadPost> = missing
+        .into_iter()
+        .map(|(owner, lang)| HeadPost {
+            key: key(owner),
+            owner,
+            lang,
+            text: format!(
+                "{}\n{}",
+                lang.t_args(
+                    "chain-daily-title",
+                    args!["date" => date.format("%d-%m-%Y").to_string()]
+                ),
+                chain_text(lang, &checked)
+            ),
+        })
+        .collect();
+    let queued = app
+        .store
+        .run(move |c| {
+            let mut queued = 0;
+            for post in &posts {
+                if ledger::post_head_once(c, post, now)? {
+                    queued += 1;
+                }
+            }
+            Ok::<_, StoreError>(queued)
+        })
+        .await?;
+    if queued > 0 {
+        tracing::info!(%date, owners = queued, "chain head posted to the owners");
+    }
+    Ok(queued)
 }
 
 /// Everything stored about `user`, for themselves.

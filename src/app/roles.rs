@@ -12,6 +12,7 @@ use super::App;
 use crate::config::Config;
 use crate::domain::Role;
 use crate::store::broadcasts;
+use crate::store::usernames::{self, UsernameMatch};
 use crate::store::users::{self, UserRecord};
 use crate::store::{StoreError, audit};
 
@@ -70,6 +71,9 @@ pub enum Refusal {
     Already(String, Role),
     Higher(String, Role),
     NotHolder(String, Role),
+    /// Several users have used this @username (the name without `@`, their ids ascending):
+    /// the officer must name the person by numeric id.
+    Ambiguous(String, Vec<i64>),
 }
 
 /// Parses the command argument. Usernames are 3-32 letters, digits or `_` after an `@`.
@@ -158,11 +162,26 @@ pub fn decide(
     }
 }
 
-fn find(c: &Connection, target: &Target) -> crate::store::Result<Option<UserRecord>> {
-    match target {
-        Target::Id(id) => users::get(c, *id),
-        Target::Username(name) => users::find_by_username(c, name),
-    }
+/// The one person `target` names. Usernames change hands, so a username that has ever
+/// meant more than one known user is refused rather than guessed.
+fn find(c: &Connection, target: &Target) -> Result<UserRecord, RoleError> {
+    let found = match target {
+        Target::Id(id) => users::get(c, *id)?,
+        Target::Username(name) => match usernames::resolve(c, name)? {
+            UsernameMatch::Unknown => None,
+            UsernameMatch::One(user) => Some(user),
+            UsernameMatch::Ambiguous(ids) => {
+                return Err(RoleError::Refused(Refusal::Ambiguous(name.clone(), ids)));
+            }
+        },
+    };
+    found.ok_or_else(|| {
+        let shown = match target {
+            Target::Id(id) => id.to_string(),
+            Target::Username(n) => format!("@{n}"),
+        };
+        RoleError::Refused(Refusal::UnknownUser(shown))
+    })
 }
 
 /// Holders of admin powers now: owners from the configuration and granted admins.
@@ -199,6 +218,25 @@ pub enum RoleError {
     Store(#[from] StoreError),
 }
 
+/// Who a change would be made to, and that the rules allow it now: what the officer is
+/// shown before confirming a grant. Nothing is written; [`change_role`] decides again.
+pub async fn preview(
+    app: &App,
+    actor: i64,
+    target: Target,
+    change: Change,
+) -> Result<UserRecord, RoleError> {
+    let config = app.config.clone();
+    app.store
+        .read(move |c| {
+            let record = find(c, &target)?;
+            let admins = admins(&config, c)?;
+            decide(&config, actor, &record, &admins, change).map_err(RoleError::Refused)?;
+            Ok(record)
+        })
+        .await
+}
+
 /// Grants or revokes `change` for `target` on behalf of `actor`. The caller has checked
 /// that the actor may run the command at all (owners for admin, admins for HR); the rules
 /// here decide whether this change to this person is allowed.
@@ -212,13 +250,7 @@ pub async fn change_role(
     let now = app.now();
     app.store
         .run(move |c| {
-            let Some(record) = find(c, &target)? else {
-                let shown = match &target {
-                    Target::Id(id) => id.to_string(),
-                    Target::Username(n) => format!("@{n}"),
-                };
-                return Err(RoleError::Refused(Refusal::UnknownUser(shown)));
-            };
+            let record = find(c, &target)?;
             let tx = c.transaction().map_err(StoreError::from)?;
             let admins = admins(&config, &tx)?;
             let stored =

@@ -1,4 +1,5 @@
-//! Once a second: queue scheduled broadcasts whose time has come, and create due reminders.
+//! Once a second: queue scheduled broadcasts whose time has come, create due reminders,
+//! and queue the owners' daily chain head.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,12 @@ pub async fn run(app: Arc<App>, wakeup: Wakeup, mut stop: watch::Receiver<bool>)
             Ok(0) => {}
             Ok(_) => wakeup.wake(),
             Err(e) => tracing::error!(error = %e, "reminder scheduler failed"),
+        }
+        // The owners' daily copy of the ledger's head rides on the same run and outbox.
+        match crate::app::privacy::post_chain_head(&app).await {
+            Ok(0) => {}
+            Ok(_) => wakeup.wake(),
+            Err(e) => tracing::error!(error = %e, "daily chain head post failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}

@@ -133,7 +133,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("live.db");
         let store = Store::open(&db).unwrap();
-        let now = chrono::Utc::now();
+        let now = crate::store::test_now();
         store
             .with(|c| {
                 for id in 1..=3 {

@@ -29,6 +29,8 @@ pub const BIG_EXPORT_ROWS: i64 = 5_000;
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(1500);
 /// Plain-text replies are cut here, below Telegram's 4096-character limit.
 const MAX_TEXT: usize = 3900;
+/// Telegram refuses documents a bot uploads above 50 MB.
+const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 
 /// The least role that may run a command. Reports are for HR too; roles and the Q&A
 /// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
@@ -44,7 +46,9 @@ pub fn required_role(cmd: &AdminCommand) -> Role {
         | AdminCommand::Roles
         | AdminCommand::Audit
         | AdminCommand::Verify => Role::Admin,
-        AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) => Role::Owner,
+        AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) | AdminCommand::Backup => {
+            Role::Owner
+        }
     }
 }
 
@@ -69,6 +73,7 @@ fn command_name(cmd: &AdminCommand) -> &'static str {
         AdminCommand::Roles => "roles",
         AdminCommand::Audit => "audit",
         AdminCommand::Verify => "verify",
+        AdminCommand::Backup => "backup",
     }
 }
 
@@ -112,6 +117,7 @@ pub async fn on_command(
         AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
         AdminCommand::Verify => super::privacy::verify(bot, app, caller, chat).await,
         AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
+        AdminCommand::Backup => backup(bot, app, caller, chat).await,
         AdminCommand::GrantAdmin(target) => {
             let change = crate::app::roles::Change::Grant(Role::Admin);
             roles::change(bot, app, caller, chat, change, target).await
@@ -361,6 +367,85 @@ pub(super) fn cut(mut text: String) -> String {
     text
 }
 
+/// `/backup` (owners, private chat): the database as a document. One status message is
+/// edited as the copy is made and sent; the temporary copy is deleted in any case.
+async fn backup(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
+    let lang = caller.lang;
+    let status = match bot
+        .send_message(chat, lang.t("backup-progress-copying"))
+        .await
+    {
+        Ok(m) => Some(m.id),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not send the backup status message");
+            None
+        }
+    };
+    let show = |text: String| {
+        let (bot, app, caller) = (&bot, &app, &caller);
+        async move {
+            match status {
+                Some(id) => {
+                    if let Err(e) = bot.edit_message_text(chat, id, text).await {
+                        tracing::debug!(error = %e, "backup status not updated");
+                    }
+                    Ok(())
+                }
+                None => say(bot, app, caller, chat, text).await,
+            }
+        }
+    };
+    let file = match crate::app::backup::for_owner(&app, caller.id).await {
+        Ok(file) => file,
+        Err(e) => {
+            tracing::error!(error = %e, "backup for an owner failed");
+            return show(lang.t("backup-failed")).await;
+        }
+    };
+    let (pledges, bytes) = (file.report.pledges, file.report.bytes);
+    let size = human_size(bytes);
+    if bytes > MAX_UPLOAD {
+        return show(lang.t_args("backup-too-big", args!["size" => size])).await;
+    }
+    show(lang.t_args(
+        "backup-progress-sending",
+        args!["pledges" => pledges, "size" => &size],
+    ))
+    .await?;
+    let today = app.today();
+    let election = &app.config.election_name;
+    let name = format!(
+        "netralitas-{}-{}.db",
+        crate::reports::slug(election),
+        today.format("%Y-%m-%d")
+    );
+    let caption = lang.t_args(
+        "backup-caption",
+        args![
+            "election" => election,
+            "date" => today.format("%d-%m-%Y").to_string(),
+            "pledges" => pledges,
+        ],
+    );
+    let result = bot
+        .send_document(chat, InputFile::file(&file.path).file_name(name))
+        .caption(caption)
+        .await;
+    drop(file);
+    if result.is_ok() {
+        show(lang.t_args("backup-done", args!["pledges" => pledges, "size" => size])).await?;
+    }
+    sent(&app, caller.id, result).await
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
 async fn feedback(bot: Bot, app: Arc<App>, caller: Caller, chat: ChatId) -> HandlerResult {
     let lang = caller.lang;
     let counts = reports::feedback(&app).await?;
@@ -426,6 +511,7 @@ mod tests {
             required_role(&AdminCommand::RevokeAdmin(String::new())),
             Role::Owner
         );
+        assert_eq!(required_role(&AdminCommand::Backup), Role::Owner);
         assert_eq!(
             command_name(&AdminCommand::GrantHr("@sari".into())),
             "grant_hr"

@@ -4,6 +4,8 @@
 //! short, versioned, parsed into this enum here, and re-checked against the caller's state
 //! and role by the handler that receives it.
 
+use crate::domain::Role;
+
 /// Bumped when the format changes; buttons from an older format parse as `None` (stale).
 const VERSION: &str = "1";
 
@@ -53,6 +55,64 @@ pub enum CallbackData {
         step: EraseStep,
         user: i64,
     },
+    /// The confirmation of a role grant (role and officer re-checked when pressed).
+    Grant(GrantAction),
+}
+
+/// The buttons under a role grant's preview. Both name the officer who asked: only they
+/// may answer it, and only while they still hold the role that may grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantAction {
+    Confirm {
+        role: Role,
+        target: i64,
+        officer: i64,
+    },
+    Cancel {
+        officer: i64,
+    },
+}
+
+impl GrantAction {
+    pub fn officer(self) -> i64 {
+        match self {
+            GrantAction::Confirm { officer, .. } | GrantAction::Cancel { officer } => officer,
+        }
+    }
+
+    fn encode(self) -> String {
+        match self {
+            GrantAction::Confirm {
+                role,
+                target,
+                officer,
+            } => {
+                let r = if role == Role::Admin { "a" } else { "h" };
+                format!("ok:{r}:{target}:{officer}")
+            }
+            GrantAction::Cancel { officer } => format!("no:{officer}"),
+        }
+    }
+
+    fn parse(s: &str) -> Option<GrantAction> {
+        let id = |x: &str| x.parse::<i64>().ok().filter(|id| *id > 0);
+        let parts: Vec<&str> = s.split(':').collect();
+        Some(match parts.as_slice() {
+            ["ok", r, target, officer] => GrantAction::Confirm {
+                role: match *r {
+                    "a" => Role::Admin,
+                    "h" => Role::Hr,
+                    _ => return None,
+                },
+                target: id(target)?,
+                officer: id(officer)?,
+            },
+            ["no", officer] => GrantAction::Cancel {
+                officer: id(officer)?,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// The erasure buttons: ask for confirmation, then yes or no.
@@ -289,6 +349,7 @@ impl CallbackData {
                 };
                 format!("d:{s}:{user}")
             }
+            CallbackData::Grant(action) => format!("g:{}", action.encode()),
         };
         let data = format!("{VERSION}|{body}");
         debug_assert!(
@@ -357,6 +418,7 @@ impl CallbackData {
                     user: user.parse().ok().filter(|u| *u > 0)?,
                 }
             }
+            ("g", Some(rest)) => CallbackData::Grant(GrantAction::parse(rest)?),
             _ => return None,
         })
     }
@@ -427,6 +489,17 @@ mod tests {
                 step: EraseStep::No,
                 user: 42,
             },
+            CallbackData::Grant(GrantAction::Confirm {
+                role: Role::Admin,
+                target: i64::MAX,
+                officer: i64::MAX,
+            }),
+            CallbackData::Grant(GrantAction::Confirm {
+                role: Role::Hr,
+                target: 1,
+                officer: 2,
+            }),
+            CallbackData::Grant(GrantAction::Cancel { officer: i64::MAX }),
         ];
         for cb in all {
             let data = cb.encode();
@@ -519,6 +592,12 @@ mod tests {
             "1|tc:zz:1",
             "1|tc:p:5000",
             "1|tc:p:-1",
+            "1|g:ok:o:1:2",
+            "1|g:ok:h:0:2",
+            "1|g:ok:h:1",
+            "1|g:ok:h:1:2:3",
+            "1|g:no:-4",
+            "1|g:no",
         ] {
             assert_eq!(CallbackData::parse(bad), None, "{bad}");
         }

@@ -59,6 +59,7 @@ pub enum AdminCommand {
     Roles,
     Audit,
     Verify,
+    Backup,
 }
 
 /// Commands for HR officers (and admins): broadcasts to the ASN.

@@ -10,8 +10,6 @@ use super::{App, Caller, HandlerResult};
 use crate::app::privacy::{self, PrivacyError};
 use crate::args;
 use crate::domain::Nip;
-use crate::i18n::Lang;
-use crate::store::ledger::{Broken, Verified};
 
 /// In a group, a personal reply would show the caller's name, unit, masked NIP and receipt
 /// to everyone there: instead a short note points to the private chat. True when the note
@@ -83,22 +81,6 @@ pub async fn check_receipt(
     say(&bot, &app, &caller, chat, text).await
 }
 
-/// The chain's state in `lang`: what /verify shows and the owners get every day.
-pub fn chain_text(lang: Lang, checked: &Result<Verified, Broken>) -> String {
-    match checked {
-        Ok(v) => lang.t_args(
-            "verify-ok",
-            args![
-                "pledges" => v.pledges,
-                "audit" => v.audit_entries,
-                "seq" => v.head.seq.to_string(),
-                "head" => &v.head.hash,
-            ],
-        ),
-        Err(broken) => lang.t_args("verify-broken", args!["problem" => broken.to_string()]),
-    }
-}
-
 /// /verify (admins): the whole chain checked, with its head to write down elsewhere.
 pub async fn verify(
     bot: Bot,
@@ -110,7 +92,14 @@ pub async fn verify(
     if let Err(broken) = &checked {
         tracing::error!(%broken, "ledger chain broken");
     }
-    say(&bot, &app, &caller, chat, chain_text(caller.lang, &checked)).await
+    say(
+        &bot,
+        &app,
+        &caller,
+        chat,
+        privacy::chain_text(caller.lang, &checked),
+    )
+    .await
 }
 
 /// /dataku: everything the bot holds about the caller, in their private chat only, with

@@ -8,12 +8,14 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{BotCommandScope, Recipient};
+use teloxide::types::{BotCommandScope, InlineKeyboardMarkup, Recipient};
 
-use super::reply::say;
+use super::callback::{CallbackData, GrantAction};
+use super::keyboards::button;
+use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerResult, commands};
 use crate::app::roles::{
-    Change, Changed, Refusal, RoleError, change_role, display_name, parse_target,
+    Change, Changed, Refusal, RoleError, Target, change_role, display_name, parse_target, preview,
 };
 use crate::args;
 use crate::domain::Role;
@@ -51,11 +53,30 @@ fn refusal_text(lang: Lang, r: &Refusal, change: Change) -> String {
             "roles-not-holder",
             args!["name" => n, "role" => role_label(lang, *role)],
         ),
+        Refusal::Ambiguous(name, ids) => lang.t_args(
+            "roles-ambiguous",
+            args![
+                "name" => name,
+                "ids" => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+                "command" => change.command(),
+                "example" => ids.first().copied().unwrap_or_default().to_string(),
+            ],
+        ),
+    }
+}
+
+/// The least role that may make `change`: owners appoint admins, admins appoint HR.
+fn may_change(role: Role, change: Change) -> bool {
+    match change.role() {
+        Role::Admin | Role::Owner => role == Role::Owner,
+        Role::Hr | Role::Asn => role.is_admin(),
     }
 }
 
 /// Handles the four grant/revoke commands. The schema has already checked that the caller
-/// may (owners for admin, admins for HR).
+/// may (owners for admin, admins for HR). A grant is only previewed here: the officer sees
+/// whom it would reach and confirms with a button. A revocation takes effect at once:
+/// taking a power away should never wait.
 pub async fn change(
     bot: Bot,
     app: Arc<App>,
@@ -64,17 +85,157 @@ pub async fn change(
     change: Change,
     raw: String,
 ) -> HandlerResult {
+    let target = match parse_target(&raw) {
+        Ok(target) => target,
+        Err(r) => return refused(&bot, &app, &caller, chat, change, &r).await,
+    };
+    match change {
+        Change::Grant(role) => ask_to_confirm(bot, app, caller, chat, role, target).await,
+        Change::Revoke(_) => {
+            let outcome = change_role(&app, caller.id, target, change).await;
+            render_outcome(&bot, &app, &caller, chat, change, outcome).await
+        }
+    }
+}
+
+async fn refused(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    change: Change,
+    r: &Refusal,
+) -> HandlerResult {
+    tracing::info!(user_id = caller.id, command = change.command(), refusal = ?refusal_kind(r), "role change refused");
+    say(bot, app, caller, chat, refusal_text(caller.lang, r, change)).await
+}
+
+/// The preview of a grant: name, unit and id of the one person it would reach, with the
+/// buttons that make it or drop it.
+async fn ask_to_confirm(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    chat: ChatId,
+    role: Role,
+    target: Target,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let change = Change::Grant(role);
+    let record = match preview(&app, caller.id, target, change).await {
+        Ok(record) => record,
+        Err(RoleError::Refused(r)) => return refused(&bot, &app, &caller, chat, change, &r).await,
+        Err(e) => return Err(e.into()),
+    };
+    let unit = record.registration.as_ref().map_or_else(
+        || lang.t("roles-no-unit"),
+        |r| {
+            app.units
+                .get(&r.unit)
+                .map_or_else(|| r.unit.as_str().to_owned(), |u| u.name.clone())
+        },
+    );
+    let label = role_label(lang, role);
+    let text = lang.t_args(
+        "roles-confirm-grant",
+        args![
+            "role" => &label,
+            "name" => display_name(&record),
+            "unit" => unit,
+            "id" => record.id.to_string(),
+        ],
+    );
+    let officer = caller.id;
+    let buttons = InlineKeyboardMarkup::new([[
+        button(
+            lang.t_args("btn-roles-confirm", args!["role" => label]),
+            CallbackData::Grant(GrantAction::Confirm {
+                role,
+                target: record.id,
+                officer,
+            }),
+        ),
+        button(
+            lang.t("btn-roles-cancel"),
+            CallbackData::Grant(GrantAction::Cancel { officer }),
+        ),
+    ]]);
+    let result = bot.send_message(chat, text).reply_markup(buttons).await;
+    sent(&app, caller.id, result).await
+}
+
+/// A press on a grant's preview. The data can be forged, so everything is checked again
+/// now: the presser's role, the private chat, that the presser is the officer who asked,
+/// and (in the use case) every rule about the target.
+pub async fn on_grant_button(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    q: CallbackQuery,
+    action: GrantAction,
+) -> HandlerResult {
+    let lang = caller.lang;
+    let needed = match action {
+        GrantAction::Confirm { role, .. } => Change::Grant(role),
+        GrantAction::Cancel { .. } => Change::Grant(Role::Hr),
+    };
+    if !may_change(caller.role, needed) {
+        tracing::warn!(
+            user_id = caller.id,
+            role = caller.role.code(),
+            "refused a role grant button"
+        );
+        bot.answer_callback_query(q.id.clone())
+            .text(lang.t("refused-role"))
+            .await?;
+        return Ok(());
+    }
+    if !caller.private {
+        bot.answer_callback_query(q.id.clone())
+            .text(lang.t("reports-private-only"))
+            .await?;
+        return Ok(());
+    }
+    let Some(message) = q.regular_message() else {
+        return stale(&bot, &q, lang).await;
+    };
+    if action.officer() != caller.id {
+        tracing::warn!(
+            user_id = caller.id,
+            "a role grant button of another officer"
+        );
+        return stale(&bot, &q, lang).await;
+    }
+    let chat = message.chat.id;
+    bot.answer_callback_query(q.id.clone()).await?;
+    // The preview's buttons go, so the grant can't be pressed twice.
+    if let Err(e) = bot.edit_message_reply_markup(chat, message.id).await {
+        tracing::debug!(error = %e, "grant preview buttons not removed");
+    }
+    match action {
+        GrantAction::Cancel { .. } => {
+            say(&bot, &app, &caller, chat, lang.t("roles-grant-cancelled")).await
+        }
+        GrantAction::Confirm { role, target, .. } => {
+            let change = Change::Grant(role);
+            let outcome = change_role(&app, caller.id, Target::Id(target), change).await;
+            render_outcome(&bot, &app, &caller, chat, change, outcome).await
+        }
+    }
+}
+
+async fn render_outcome(
+    bot: &Bot,
+    app: &Arc<App>,
+    caller: &Caller,
+    chat: ChatId,
+    change: Change,
+    outcome: Result<Changed, RoleError>,
+) -> HandlerResult {
     let lang = caller.lang;
     let actor = caller.id;
-    let outcome = match parse_target(&raw) {
-        Ok(target) => change_role(&app, actor, target, change).await,
-        Err(r) => Err(RoleError::Refused(r)),
-    };
     match outcome {
-        Err(RoleError::Refused(r)) => {
-            tracing::info!(user_id = actor, command = change.command(), refusal = ?refusal_kind(&r), "role change refused");
-            say(&bot, &app, &caller, chat, refusal_text(lang, &r, change)).await
-        }
+        Err(RoleError::Refused(r)) => refused(bot, app, caller, chat, change, &r).await,
         Err(e) => Err(e.into()),
         Ok(Changed {
             target,
@@ -88,7 +249,7 @@ pub async fn change(
                 "role changed"
             );
             let now = app.role_of(target.id, stored);
-            refresh_menu(&bot, target.id, target.language, now).await;
+            refresh_menu(bot, target.id, target.language, now).await;
             let name = display_name(&target);
             let role = role_label(lang, change.role());
             let text = match change {
@@ -108,7 +269,7 @@ pub async fn change(
                     text
                 }
             };
-            say(&bot, &app, &caller, chat, text).await
+            say(bot, app, caller, chat, text).await
         }
     }
 }
@@ -126,6 +287,7 @@ fn refusal_kind(r: &Refusal) -> &'static str {
         Refusal::Already(..) => "already",
         Refusal::Higher(..) => "higher",
         Refusal::NotHolder(..) => "not_holder",
+        Refusal::Ambiguous(..) => "ambiguous",
     }
 }
 
@@ -238,6 +400,7 @@ mod tests {
             Refusal::Already("n".into(), Role::Hr),
             Refusal::Higher("n".into(), Role::Admin),
             Refusal::NotHolder("n".into(), Role::Hr),
+            Refusal::Ambiguous("kepegawaian".into(), vec![1, 2]),
         ];
         for lang in Lang::ALL {
             for r in &all {

@@ -20,7 +20,7 @@ use super::reply;
 use super::storage::SqliteDialogues;
 use super::{
     App, Caller, HandlerError, HandlerResult, PledgeDialogue, admin, broadcast, caller, commands,
-    privacy, qa, reminders, teach,
+    privacy, qa, reminders, roles, teach,
 };
 
 pub fn schema() -> UpdateHandler<HandlerError> {
@@ -263,6 +263,7 @@ async fn on_callback(
         | CallbackData::Pick { .. }
         | CallbackData::NoneFits(_)) => qa::on_callback(bot, app, caller, q, data).await,
         CallbackData::Teach(action) => teach::on_callback(bot, app, caller, q, action).await,
+        CallbackData::Grant(action) => roles::on_grant_button(bot, app, caller, q, action).await,
         other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
     }
 }

@@ -1,0 +1,170 @@
+//! Checking the whole chain against the pledges and the audit log.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rusqlite::Connection;
+
+use super::super::Result;
+use super::atomically;
+use super::chain::{AUDIT, GENESIS, Head, Owned, PLEDGE, hex};
+
+/// A whole chain that checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub pledges: usize,
+    pub audit_entries: usize,
+    pub head: Head,
+}
+
+impl fmt::Display for Verified {
+    /// The line `netralitas-bot verify` prints.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ok: {} pledges, {} audit entries, head {}",
+            self.pledges, self.audit_entries, self.head.hash
+        )
+    }
+}
+
+/// The first thing found wrong, naming the record (by receipt code or audit id, never by
+/// person) and the ledger entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    pub seq: Option<i64>,
+    pub record: String,
+    pub problem: &'static str,
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.seq {
+            Some(seq) => write!(
+                f,
+                "broken at ledger entry #{seq}, {}: {}",
+                self.record, self.problem
+            ),
+            None => write!(f, "broken: {}: {}", self.record, self.problem),
+        }
+    }
+}
+
+/// Checks the whole chain and that pledges, audit log and ledger agree one to one.
+/// `Ok(Err(..))` is a broken chain; `Err(..)` a database that could not be read at all.
+pub fn verify(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
+    // One read transaction: the bot may be confirming pledges while the CLI verifies, and
+    // the three tables must be read at the same instant.
+    atomically(conn, || verify_snapshot(conn))
+}
+
+fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
+    let mut pledges: HashMap<String, Owned> = HashMap::new();
+    let mut stmt = conn
+        .prepare("SELECT user_id, election, text_hash, confirmed_at, receipt_code FROM pledges")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let record = Owned::Pledge {
+            user_id: r.get(0)?,
+            election: r.get(1)?,
+            text_hash: r.get(2)?,
+            confirmed_at: r.get(3)?,
+            receipt_code: r.get(4)?,
+        };
+        let key = record.as_record().record_key();
+        if let Some(twin) = pledges.insert(key, record) {
+            return Ok(Err(Broken {
+                seq: None,
+                record: twin.as_record().describe(),
+                problem: "two pledges share this receipt code",
+            }));
+        }
+    }
+    let pledge_count = pledges.len();
+
+    let mut audit: HashMap<String, Owned> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, at, actor_id, action, detail FROM audit_log")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let record = Owned::Audit {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor_id: r.get(2)?,
+            action: r.get(3)?,
+            detail: r.get(4)?,
+        };
+        audit.insert(record.as_record().record_key(), record);
+    }
+    let audit_count = audit.len();
+
+    let mut prev = GENESIS;
+    let mut last_seq = 0i64;
+    let mut stmt = conn.prepare(
+        "SELECT seq, kind, record_key, salt, commitment, prev_hash, hash FROM ledger ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let key: String = r.get(2)?;
+        let salt: Vec<u8> = r.get(3)?;
+        let commitment: Vec<u8> = r.get(4)?;
+        let stored_prev: Vec<u8> = r.get(5)?;
+        let stored_hash: Vec<u8> = r.get(6)?;
+        let broken = |record: String, problem| {
+            Ok(Err(Broken {
+                seq: Some(seq),
+                record,
+                problem,
+            }))
+        };
+        let entry = format!("{kind} {key}");
+        if seq != last_seq + 1 {
+            return broken(entry, "entries are missing before this one");
+        }
+        if stored_prev != prev {
+            return broken(
+                entry,
+                "does not follow the previous entry (deleted, inserted or reordered)",
+            );
+        }
+        let table = match kind.as_str() {
+            PLEDGE => &mut pledges,
+            AUDIT => &mut audit,
+            _ => return broken(entry, "unknown kind of record"),
+        };
+        let Some(record) = table.remove(&key) else {
+            return broken(entry, "the record is missing (deleted or its key edited)");
+        };
+        let record = record.as_record();
+        if record.commitment(&salt).as_slice() != commitment {
+            return broken(record.describe(), "a personal field was edited");
+        }
+        let hash = record.hash(seq, &prev, &key, &commitment);
+        if hash.as_slice() != stored_hash {
+            return broken(
+                record.describe(),
+                "the record differs from what was chained",
+            );
+        }
+        prev = hash;
+        last_seq = seq;
+    }
+    let mut unchained: Vec<&Owned> = pledges.values().chain(audit.values()).collect();
+    unchained.sort_by(|a, b| a.at().cmp(b.at()));
+    if let Some(first) = unchained.first() {
+        return Ok(Err(Broken {
+            seq: None,
+            record: first.as_record().describe(),
+            problem: "has no ledger entry (inserted behind the application's back)",
+        }));
+    }
+    Ok(Ok(Verified {
+        pledges: pledge_count,
+        audit_entries: audit_count,
+        head: Head {
+            seq: last_seq,
+            hash: hex(&prev),
+        },
+    }))
+}
