@@ -112,6 +112,15 @@ pub fn touch(
     language: Lang,
     at: DateTime<Utc>,
 ) -> Result<UserRecord> {
+    // Nearly every update comes from someone already on file with the same name: a read
+    // then answers it, and the write (a WAL frame and the write lock) is skipped.
+    if let Some(known) = get(conn, id)?
+        && !known.blocked
+        && known.display_name == display_name
+        && known.username.as_deref() == username
+    {
+        return Ok(known);
+    }
     conn.prepare_cached(
         "INSERT INTO users (id, display_name, username, language, first_seen)
          VALUES (?1, ?2, ?3, ?4, ?5)
@@ -244,6 +253,29 @@ mod tests {
                 assert_eq!(u.language, Lang::En);
                 assert_eq!(u.display_name, "Sari W");
                 assert!(!u.blocked);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_sender_is_not_written_again() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                let now = crate::store::test_now();
+                touch(c, 8, "Budi", Some("budi"), Lang::Id, now)?;
+                let before = c.total_changes();
+                let u = touch(c, 8, "Budi", Some("budi"), Lang::Id, now)?;
+                assert_eq!(c.total_changes(), before, "nothing changed, nothing written");
+                assert_eq!(u.display_name, "Budi");
+                // A new username is written, and so is a return after blocking the bot.
+                touch(c, 8, "Budi", Some("budi_baru"), Lang::Id, now)?;
+                assert!(c.total_changes() > before);
+                mark_blocked(c, 8)?;
+                let before = c.total_changes();
+                assert!(!touch(c, 8, "Budi", Some("budi_baru"), Lang::Id, now)?.blocked);
+                assert!(c.total_changes() > before);
                 Ok(())
             })
             .unwrap();
