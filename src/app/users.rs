@@ -15,6 +15,13 @@ pub async fn seen(
     username: Option<String>,
     lang: Lang,
 ) -> store::Result<UserRecord> {
+    // Nearly every update comes from someone on file whose name is unchanged: answer it
+    // from a read on this thread and skip the blocking hand-off and the write.
+    if let Some(Ok(Some(known))) = app.store.read_now(|c| users::get(c, id))
+        && users::is_current(&known, &name, username.as_deref())
+    {
+        return Ok(known);
+    }
     let now = app.now();
     app.store
         .run(move |c| users::touch(c, id, &name, username.as_deref(), lang, now))

@@ -150,6 +150,15 @@ impl Store {
         .map_err(|e| E::from(StoreError::Join(e.to_string())))?
     }
 
+    /// A point read on the calling (async) thread when the writer's connection is free
+    /// this instant, sparing the hand-off to a blocking thread that [`Store::run`] pays;
+    /// `None` when it is busy. Only for reads: in WAL a read never waits for a lock, so it
+    /// takes microseconds, but a write could wait seconds for another process.
+    pub fn read_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Option<Result<T>> {
+        let guard = self.conn.try_lock().ok()?;
+        Some(f(&guard))
+    }
+
     /// Synchronous access for the CLI, tests and benchmarks.
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self

@@ -115,9 +115,7 @@ pub fn touch(
     // Nearly every update comes from someone already on file with the same name: a read
     // then answers it, and the write (a WAL frame and the write lock) is skipped.
     if let Some(known) = get(conn, id)?
-        && !known.blocked
-        && known.display_name == display_name
-        && known.username.as_deref() == username
+        && is_current(&known, display_name, username)
     {
         return Ok(known);
     }
@@ -130,6 +128,11 @@ pub fn touch(
     .execute(params![id, display_name, username, language.code(), ts(at)])?;
     super::usernames::seen(conn, id, username, at)?;
     Ok(get(conn, id)?.expect("row was just upserted"))
+}
+
+/// Whether [`touch`] would change nothing: same names, and not marked blocked.
+pub fn is_current(known: &UserRecord, display_name: &str, username: Option<&str>) -> bool {
+    !known.blocked && known.display_name == display_name && known.username.as_deref() == username
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<UserRecord>> {
