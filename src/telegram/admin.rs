@@ -11,7 +11,7 @@ use teloxide::types::{InputFile, MessageId, ParseMode};
 
 use super::commands::AdminCommand;
 use super::reply::{say, sent};
-use super::{App, Caller, HandlerResult, roles};
+use super::{App, Caller, HandlerError, HandlerResult, roles};
 use crate::app::reports::{self, ExportedBy};
 use crate::args;
 use crate::domain::{Role, UnitCode};
@@ -20,6 +20,7 @@ use crate::reports::chart::{self, ChartBar};
 use crate::reports::export::{self, ExportError};
 use crate::reports::stats;
 use crate::store::StoreError;
+use teloxide::dispatching::UpdateHandler;
 
 /// Table rows that keep a /stats message under Telegram's 4096 characters.
 const TELEGRAM_MAX_UNITS: usize = 70;
@@ -34,6 +35,16 @@ const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 
 /// The least role that may run a command. Reports are for HR too; roles and the Q&A
 /// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
+/// Admin and owner commands: served when the caller's role (loaded for this very update)
+/// allows the command, refused politely otherwise.
+pub fn commands() -> UpdateHandler<HandlerError> {
+    teloxide::filter_command::<AdminCommand, _>()
+        .branch(
+            dptree::filter(|c: Caller, cmd: AdminCommand| allowed(&c, &cmd)).endpoint(on_command),
+        )
+        .endpoint(refuse)
+}
+
 pub fn required_role(cmd: &AdminCommand) -> Role {
     match cmd {
         AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,

@@ -8,12 +8,14 @@ use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 
 use super::callback::CallbackData;
 use super::reply::{say, sent, stale};
-use super::{App, Caller, HandlerResult, PledgeDialogue, keyboards};
+use super::{App, Caller, HandlerError, HandlerResult, PledgeDialogue, keyboards};
 use crate::domain::{Employment, FullName, Nip, UnitCode};
 use crate::i18n::Lang;
 use crate::store::pledges::Pledge;
 use crate::store::users::{Registration, UserRecord};
 use crate::{app, args};
+use dptree::case;
+use teloxide::dispatching::UpdateHandler;
 
 /// Where a registration stands. Each step carries what was collected so far.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -285,6 +287,22 @@ async fn ask_unit(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> Handle
     );
     let result = bot.send_message(chat, text).reply_markup(markup).await;
     sent(app, caller.id, result).await
+}
+
+/// Messages in the middle of a registration: typed answers where the step expects text,
+/// a reminder to use the buttons where it expects a tap.
+pub fn dialogue_steps() -> UpdateHandler<HandlerError> {
+    dptree::entry()
+        .branch(dptree::filter(|state: State| state.expects_text()).endpoint(receive_text))
+        .branch(case![State::Employment].endpoint(expect_button))
+        .branch(
+            case![State::Unit {
+                employment,
+                name,
+                nip
+            }]
+            .endpoint(expect_button),
+        )
 }
 
 /// Typed text while the dialogue waits for a name or a NIP.

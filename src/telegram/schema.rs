@@ -6,14 +6,14 @@ use std::panic::{AssertUnwindSafe, Location};
 use std::sync::Arc;
 
 use dptree::di::DependencyMap;
-use dptree::{HandlerDescription, HandlerSignature, Type, case};
+use dptree::{HandlerDescription, HandlerSignature, Type};
 use futures::FutureExt;
 use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, Me};
 
 use super::callback::{CallbackData, MenuAction};
-use super::commands::{AdminCommand, Command, HrCommand};
+use super::commands::Command;
 use super::flood::{self, FloodGate};
 use super::pledge::{self, State};
 use super::reply;
@@ -23,47 +23,21 @@ use super::{
     privacy, qa, reminders, roles, teach,
 };
 
+/// The whole flow, composed from each feature's own sub-tree (commands, dialogue steps,
+/// buttons), so adding to a feature touches that feature's module.
 pub fn schema() -> UpdateHandler<HandlerError> {
-    let admin_commands = teloxide::filter_command::<AdminCommand, _>()
-        .branch(
-            dptree::filter(|c: Caller, cmd: AdminCommand| admin::allowed(&c, &cmd))
-                .endpoint(admin::on_command),
-        )
-        .endpoint(admin::refuse);
-
-    let hr_commands = teloxide::filter_command::<HrCommand, _>()
-        .branch(dptree::filter(|c: Caller| c.role.is_hr()).endpoint(broadcast::on_command))
-        .endpoint(broadcast::refuse);
-
     let messages = dptree::entry()
         .branch(teloxide::filter_command::<Command, _>().endpoint(on_command))
-        .branch(admin_commands)
-        .branch(hr_commands)
+        .branch(admin::commands())
+        .branch(broadcast::commands())
         .branch(dptree::filter(|msg: Message| looks_like_command(&msg)).endpoint(unknown_command))
-        .branch(dptree::filter(|state: State| state.expects_text()).endpoint(pledge::receive_text))
-        .branch(case![State::Employment].endpoint(pledge::expect_button))
-        .branch(
-            case![State::Unit {
-                employment,
-                name,
-                nip
-            }]
-            .endpoint(pledge::expect_button),
-        )
+        .branch(pledge::dialogue_steps())
         .branch(dptree::endpoint(qa::on_text));
 
     let callbacks = Update::filter_callback_query()
         .branch(
             dptree::filter_map(|q: CallbackQuery| q.data.as_deref().and_then(CallbackData::parse))
-                .branch(
-                    // Broadcast buttons: the role is the one loaded for this very update.
-                    dptree::filter_map(|d: CallbackData| d.broadcast_action())
-                        .branch(
-                            dptree::filter(|c: Caller| c.role.is_hr())
-                                .endpoint(broadcast::on_callback),
-                        )
-                        .endpoint(broadcast::refuse_button),
-                )
+                .branch(broadcast::buttons())
                 .endpoint(on_callback),
         )
         .endpoint(|bot: Bot, q: CallbackQuery, caller: Caller| async move {

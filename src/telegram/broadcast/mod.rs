@@ -18,14 +18,31 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+use super::callback::CallbackData;
 use super::commands::HrCommand;
 use super::reply::{self, say};
-use super::{App, Caller, HandlerResult};
+use super::{App, Caller, HandlerError, HandlerResult};
 use crate::args;
 use crate::domain::broadcast::Audience;
 use crate::i18n::Lang;
+use teloxide::dispatching::UpdateHandler;
 
 pub use buttons::on_callback;
+
+/// HR commands: served to HR officers and admins, refused politely to anyone else.
+pub fn commands() -> UpdateHandler<HandlerError> {
+    teloxide::filter_command::<HrCommand, _>()
+        .branch(dptree::filter(|c: Caller| c.role.is_hr()).endpoint(on_command))
+        .endpoint(refuse)
+}
+
+/// Broadcast buttons, under the parsed callback data: the role is the one loaded for this
+/// very update, so a revoked officer's old buttons are refused.
+pub fn buttons() -> UpdateHandler<HandlerError> {
+    dptree::filter_map(|d: CallbackData| d.broadcast_action())
+        .branch(dptree::filter(|c: Caller| c.role.is_hr()).endpoint(on_callback))
+        .endpoint(refuse_button)
+}
 
 pub async fn on_command(
     bot: Bot,
