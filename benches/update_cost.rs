@@ -6,7 +6,8 @@
 //! Environment: `BENCH_UPDATES` (default 10000), `BENCH_USERS` (distinct senders, default
 //! 1000). Each bot gets the same warm-up, then the same burst of text updates; the figure is
 //! the process's own CPU time (user + system, from /proc/<pid>/stat) spent on the burst
-//! divided by its length, not wall time: at these rates the fake API is the bottleneck.
+//! divided by its length (the best of three bursts), not wall time: at these rates the fake
+//! API is the bottleneck.
 //! Two workloads for netralitas-bot: `/help` (the fixed cost every update pays: flood
 //! control, the sender's row, the dialogue) and a neutrality question (plus the matcher).
 //!
@@ -25,6 +26,7 @@ use teloxide::prelude::*;
 
 const FIRST_USER: i64 = 2_000_000;
 const WARM_UP: usize = 500;
+const ROUNDS: usize = 3;
 const WAIT: Duration = Duration::from_secs(300);
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
@@ -104,17 +106,23 @@ struct Measured {
     wall: Duration,
 }
 
+/// The cheapest of `ROUNDS` bursts: other work on a shared machine only ever adds CPU time
+/// (cache misses, migrations between cores), so the minimum is the least disturbed figure.
 async fn measure(api: &FakeBotApi, pid: u32, users: i64, n: usize, text: &str) -> Measured {
     burst(api, FIRST_USER, users, WARM_UP, text).await;
-    // Settle: the last replies' bookkeeping finishes before the clock starts.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let cpu = cpu_time(pid);
-    let wall = burst(api, FIRST_USER, users, n, text).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    Measured {
-        per_update: (cpu_time(pid) - cpu) / n as u32,
-        wall,
+    let mut best: Option<Measured> = None;
+    for _ in 0..ROUNDS {
+        // Settle: the last replies' bookkeeping finishes before the clock starts.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let cpu = cpu_time(pid);
+        let wall = burst(api, FIRST_USER, users, n, text).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let per_update = (cpu_time(pid) - cpu) / n as u32;
+        if best.as_ref().is_none_or(|b| per_update < b.per_update) {
+            best = Some(Measured { per_update, wall });
+        }
     }
+    best.expect("at least one round")
 }
 
 fn spawn_echo(dir: &Path, api: &FakeBotApi) -> Child {
@@ -167,7 +175,9 @@ async fn compare() {
     let asked = ours(question).await;
 
     let ratio = |m: &Measured| m.per_update.as_secs_f64() / echo.per_update.as_secs_f64();
-    println!("{n} updates from {users} users after {WARM_UP} warm-up; CPU of the bot process");
+    println!(
+        "{n} updates from {users} users after {WARM_UP} warm-up, best of {ROUNDS} bursts; CPU of the bot process"
+    );
     println!(
         "echo bot (teloxide repl)      {:>7.1} µs/update  (burst wall {:.2} s)",
         echo.per_update.as_secs_f64() * 1e6,

@@ -270,7 +270,11 @@ mod tests {
                 touch(c, 8, "Budi", Some("budi"), Lang::Id, now)?;
                 let before = c.total_changes();
                 let u = touch(c, 8, "Budi", Some("budi"), Lang::Id, now)?;
-                assert_eq!(c.total_changes(), before, "nothing changed, nothing written");
+                assert_eq!(
+                    c.total_changes(),
+                    before,
+                    "nothing changed, nothing written"
+                );
                 assert_eq!(u.display_name, "Budi");
                 // A new username is written, and so is a return after blocking the bot.
                 touch(c, 8, "Budi", Some("budi_baru"), Lang::Id, now)?;
