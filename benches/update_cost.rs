@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 
 use bot_process::BotProcess;
 use fake_bot_api::{FakeBotApi, TestUser};
+use netralitas_bot::domain::Role;
+use netralitas_bot::i18n::Lang;
+use netralitas_bot::telegram::commands;
 use teloxide::prelude::*;
 
 const FIRST_USER: i64 = 2_000_000;
@@ -57,10 +60,17 @@ fn echo_bot() {
         .expect("runtime")
         .block_on(async {
             let bot = Bot::from_env();
-            teloxide::repl(bot, |bot: Bot, msg: Message| async move {
-                bot.send_message(msg.chat.id, msg.text().unwrap_or("?"))
-                    .await?;
-                Ok(())
+            // With UPDATE_COST_REPLY set, the echo answers that text instead: the same reply
+            // netralitas-bot sends, so the difference left is the bot's own work.
+            let fixed = std::env::var("UPDATE_COST_REPLY").ok();
+            teloxide::repl(bot, move |bot: Bot, msg: Message| {
+                let reply = fixed
+                    .clone()
+                    .unwrap_or_else(|| msg.text().unwrap_or("?").to_owned());
+                async move {
+                    bot.send_message(msg.chat.id, reply).await?;
+                    Ok(())
+                }
             })
             .await;
         });
@@ -125,8 +135,12 @@ async fn measure(api: &FakeBotApi, pid: u32, users: i64, n: usize, text: &str) -
     best.expect("at least one round")
 }
 
-fn spawn_echo(dir: &Path, api: &FakeBotApi) -> Child {
-    Command::new(std::env::current_exe().expect("own path"))
+fn spawn_echo(dir: &Path, api: &FakeBotApi, reply: Option<&str>) -> Child {
+    let mut command = Command::new(std::env::current_exe().expect("own path"));
+    if let Some(reply) = reply {
+        command.env("UPDATE_COST_REPLY", reply);
+    }
+    command
         .current_dir(dir)
         .env_clear()
         .env("UPDATE_COST_ECHO", "1")
@@ -141,16 +155,19 @@ async fn compare() {
     let users: i64 = env_or("BENCH_USERS", 1_000);
     let question = "boleh gak sih PNS nge-like postingan calon bupati di IG?";
 
-    let echo = {
+    let echo = |reply: Option<String>| async move {
         let api = FakeBotApi::start().await;
         api.set_record_calls(false);
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut child = spawn_echo(dir.path(), &api);
+        let mut child = spawn_echo(dir.path(), &api, reply.as_deref());
         let m = measure(&api, child.id(), users, n, "/help").await;
         let _ = child.kill();
         let _ = child.wait();
         m
     };
+    let help_reply = commands::help_text(Lang::Id, Role::Asn);
+    let echo_same = echo(Some(help_reply.clone())).await;
+    let echo = echo(None).await;
 
     let ours = |text: &'static str| async move {
         let api = FakeBotApi::start().await;
@@ -184,9 +201,16 @@ async fn compare() {
         echo.wall.as_secs_f64()
     );
     println!(
-        "netralitas-bot /help          {:>7.1} µs/update  {:.2}× echo  (wall {:.2} s)",
+        "echo bot, /help's reply ({} B) {:>7.1} µs/update  (burst wall {:.2} s)",
+        help_reply.len(),
+        echo_same.per_update.as_secs_f64() * 1e6,
+        echo_same.wall.as_secs_f64()
+    );
+    println!(
+        "netralitas-bot /help          {:>7.1} µs/update  {:.2}× echo, {:.2}× echo with the same reply  (wall {:.2} s)",
         help.per_update.as_secs_f64() * 1e6,
         ratio(&help),
+        help.per_update.as_secs_f64() / echo_same.per_update.as_secs_f64(),
         help.wall.as_secs_f64()
     );
     println!(
