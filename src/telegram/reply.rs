@@ -107,6 +107,36 @@ pub async fn stale(bot: &Bot, q: &CallbackQuery, lang: Lang) -> HandlerResult {
     Ok(())
 }
 
+/// The gate of an officer's button, checked when it is pressed: a presser without the role
+/// (`allowed` false) or outside a private chat gets a short note on the spinner and `false`.
+/// `what` names the button in the log line.
+pub async fn officer_button_allowed(
+    bot: &Bot,
+    q: &CallbackQuery,
+    caller: &Caller,
+    allowed: bool,
+    what: &str,
+) -> Result<bool, RequestError> {
+    let note = if !allowed {
+        tracing::warn!(
+            user_id = caller.id,
+            role = caller.role.code(),
+            button = what,
+            "refused an officer's button"
+        );
+        "refused-role"
+    } else if !caller.private {
+        // What these buttons show (questions users typed, names) stays in private chats.
+        "reports-private-only"
+    } else {
+        return Ok(true);
+    };
+    bot.answer_callback_query(q.id.clone())
+        .text(caller.lang.t(note))
+        .await?;
+    Ok(false)
+}
+
 /// Someone without the role a command or button needs: one polite line, nothing about what
 /// it would have done. The caller logs why.
 pub async fn refuse(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> HandlerResult {

@@ -12,7 +12,7 @@ use teloxide::types::{BotCommandScope, InlineKeyboardMarkup, Recipient};
 
 use super::callback::{CallbackData, GrantAction};
 use super::keyboards::button;
-use super::reply::{say, sent, stale};
+use super::reply::{self, say, sent, stale};
 use super::{App, Caller, HandlerResult, commands};
 use crate::app::roles::{
     Change, Changed, Refusal, RoleError, Target, change_role, display_name, parse_target, preview,
@@ -179,21 +179,9 @@ pub async fn on_grant_button(
         GrantAction::Confirm { role, .. } => Change::Grant(role),
         GrantAction::Cancel { .. } => Change::Grant(Role::Hr),
     };
-    if !may_change(caller.role, needed) {
-        tracing::warn!(
-            user_id = caller.id,
-            role = caller.role.code(),
-            "refused a role grant button"
-        );
-        bot.answer_callback_query(q.id.clone())
-            .text(lang.t("refused-role"))
-            .await?;
-        return Ok(());
-    }
-    if !caller.private {
-        bot.answer_callback_query(q.id.clone())
-            .text(lang.t("reports-private-only"))
-            .await?;
+    if !reply::officer_button_allowed(&bot, &q, &caller, may_change(caller.role, needed), "grant")
+        .await?
+    {
         return Ok(());
     }
     let Some(message) = q.regular_message() else {

@@ -9,7 +9,7 @@ use teloxide::types::InlineKeyboardMarkup;
 use super::callback::{CallbackData, TeachAction};
 use super::keyboards::button;
 use super::qa::rule_label;
-use super::reply::{say, stale};
+use super::reply::{self, say, stale};
 use super::{App, Caller, HandlerResult};
 use crate::app::questions::{self, Target, TeachError};
 use crate::args;
@@ -188,22 +188,9 @@ pub async fn on_callback(
     action: TeachAction,
 ) -> HandlerResult {
     let lang = caller.lang;
-    if caller.role < Role::Admin {
-        tracing::warn!(
-            user_id = caller.id,
-            role = caller.role.code(),
-            "refused a teaching button"
-        );
-        bot.answer_callback_query(q.id.clone())
-            .text(lang.t("refused-role"))
-            .await?;
-        return Ok(());
-    }
-    // Stored questions are what users typed: they stay in the admin's private chat.
-    if !caller.private {
-        bot.answer_callback_query(q.id.clone())
-            .text(lang.t("reports-private-only"))
-            .await?;
+    if !reply::officer_button_allowed(&bot, &q, &caller, caller.role >= Role::Admin, "teach")
+        .await?
+    {
         return Ok(());
     }
     let Some(message) = q.regular_message() else {
