@@ -490,16 +490,20 @@ pub fn cancel_all_by(
 }
 
 /// The worker found the author of a running broadcast without the role: the broadcast is
-/// cancelled (audited under the system's id 0) together with the row it had just claimed.
+/// cancelled (audited under the system's id 0) together with the rows it had just claimed.
 pub fn cancel_orphaned(
     conn: &mut Connection,
     id: i64,
-    claimed_row: i64,
+    claimed_rows: &[i64],
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let tx = conn.transaction()?;
-    tx.prepare_cached("UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state = 'sending'")?
-        .execute([claimed_row])?;
+    for row in claimed_rows {
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state = 'sending'",
+        )?
+        .execute([row])?;
+    }
     let open = get(&tx, id)?.is_some_and(|b| b.status.is_open());
     let n = if open {
         cancel_in(&tx, id, 0, now, " (author no longer HR)")?

@@ -41,8 +41,8 @@ mod validate;
 mod wire;
 
 pub use log::Call;
-pub use rate_limit::{GROUP_BURST, PAID_PER_SECOND, PRIVATE_BURST};
 pub use messages::{SentKind, SentMessage};
+pub use rate_limit::{GROUP_BURST, PAID_PER_SECOND, PRIVATE_BURST};
 pub use server::FakeBotApi;
 pub use user::TestUser;
 

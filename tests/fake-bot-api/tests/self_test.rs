@@ -613,7 +613,10 @@ async fn per_chat_limits_allow_a_short_burst_then_one_a_second() {
     for _ in 0..fake_bot_api::PRIVATE_BURST as usize {
         bot.send_message(ChatId(51), "burst").await.unwrap();
     }
-    let e = bot.send_message(ChatId(51), "one too many").await.unwrap_err();
+    let e = bot
+        .send_message(ChatId(51), "one too many")
+        .await
+        .unwrap_err();
     let RequestError::RetryAfter(after) = e else {
         panic!("expected RetryAfter, got {e:?}")
     };
@@ -621,7 +624,9 @@ async fn per_chat_limits_allow_a_short_burst_then_one_a_second() {
     // Other chats are not held up by this one.
     bot.send_message(ChatId(52), "other").await.unwrap();
     tokio::time::sleep(Duration::from_millis(1_050)).await;
-    bot.send_message(ChatId(51), "a second later").await.unwrap();
+    bot.send_message(ChatId(51), "a second later")
+        .await
+        .unwrap();
     // A group: 20 at once, then 20 a minute.
     for _ in 0..fake_bot_api::GROUP_BURST as usize {
         bot.send_message(ChatId(-100), "group").await.unwrap();
