@@ -12,6 +12,7 @@
 
 pub mod pacer;
 mod record;
+mod report;
 pub mod scheduler;
 
 use std::collections::{HashMap, VecDeque};
@@ -147,7 +148,7 @@ impl Workers {
         });
         let tasks = vec![
             tokio::spawn(run(ctx.clone(), wakeup.clone(), stopped.clone())),
-            tokio::spawn(report(ctx.clone(), stopped.clone())),
+            tokio::spawn(report::run(ctx.clone(), stopped.clone())),
             tokio::spawn(scheduler::run(ctx.app.clone(), wakeup, stopped)),
         ];
         Workers { stop, tasks }
@@ -312,6 +313,37 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
         }
         claims.recent.sent(row.user_id, Instant::now());
         in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+    }
+    // A receipt confirms a pledge that is already stored: the ones due go out before the
+    // stop (the user is looking at their phone), the rest at the next start.
+    let mut receipts: Vec<Claimed> = Vec::new();
+    claims.batch.retain(|r| {
+        let receipt = r.receipt_for.is_some();
+        if receipt {
+            receipts.push(r.clone());
+        }
+        !receipt
+    });
+    let now = ctx.app.now();
+    if let Ok(more) = ctx
+        .app
+        .store
+        .run(move |c| outbox::claim_batch(c, now, RECEIPT_BATCH, 0))
+        .await
+    {
+        receipts.extend(more);
+    }
+    for row in receipts {
+        let Some(election) = row.receipt_for.clone() else {
+            continue;
+        };
+        match slots.clone().acquire_owned().await {
+            Ok(permit) => {
+                let message = Message::Receipt(election);
+                in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+            }
+            Err(_) => claims.batch.push_back(row),
+        }
     }
     // Claimed but never sent: back to pending now rather than at the next start.
     let unsent: Vec<Claimed> = claims.batch.drain(..).collect();
@@ -497,63 +529,6 @@ async fn deliver<O: Outlet>(
         result,
         at: now,
     });
-}
-
-/// Keeps each HR officer's progress message current and closes finished broadcasts.
-async fn report<O: Outlet>(ctx: Arc<Ctx<O>>, mut stop: watch::Receiver<bool>) {
-    let mut shown: HashMap<i64, (Instant, Progress)> = HashMap::new();
-    loop {
-        if let Err(e) = report_once(&ctx, &mut shown).await {
-            tracing::error!(error = %e, "cannot report broadcast progress");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = stopped(&mut stop) => break,
-        }
-    }
-}
-
-async fn report_once<O: Outlet>(
-    ctx: &Ctx<O>,
-    shown: &mut HashMap<i64, (Instant, Progress)>,
-) -> crate::store::Result<()> {
-    let ids = ctx.app.store.run(|c| broadcasts::queued_ids(c)).await?;
-    for id in ids {
-        let now = ctx.app.now();
-        let (b, p, finished) = ctx
-            .app
-            .store
-            .run(move |c| {
-                let finished = broadcasts::finish_if_done(c, id, now)?;
-                Ok::<_, StoreError>((
-                    broadcasts::get(c, id)?,
-                    broadcasts::progress(c, id)?,
-                    finished,
-                ))
-            })
-            .await?;
-        let Some(b) = b else { continue };
-        if finished {
-            shown.remove(&id);
-            tracing::info!(
-                broadcast = id,
-                sent = p.sent,
-                failed = p.failed,
-                blocked = p.blocked,
-                "broadcast finished"
-            );
-            ctx.outlet.finished(&b, &p, &ctx.pacer).await;
-            continue;
-        }
-        let due = shown
-            .get(&id)
-            .is_none_or(|(at, last)| *last != p && at.elapsed() >= PROGRESS_EVERY);
-        if due {
-            shown.insert(id, (Instant::now(), p));
-            ctx.outlet.progress(&b, &p, &ctx.pacer).await;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

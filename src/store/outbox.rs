@@ -142,14 +142,13 @@ fn claimed_from(r: &rusqlite::Row<'_>, receipt: bool) -> rusqlite::Result<Claime
 }
 
 /// Takes due rows in one transaction: up to `receipts` receipts first (someone is waiting
-/// for theirs), then up to `limit` rows in all with broadcast rows in id order. Claiming a
-/// batch instead of a row per transaction is what lets one worker keep up with 1,000 sends
-/// a second.
+/// for theirs), then up to `broadcast` broadcast rows in id order. Claiming a batch instead
+/// of a row per transaction is what lets one worker keep up with 1,000 sends a second.
 pub fn claim_batch(
     conn: &mut Connection,
     now: DateTime<Utc>,
     receipts: usize,
-    limit: usize,
+    broadcast: usize,
 ) -> Result<Vec<Claimed>> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = ts(now);
@@ -163,7 +162,7 @@ pub fn claim_batch(
         )?
         .query_map(params![now, receipts as i64], |r| claimed_from(r, true))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let left = limit.saturating_sub(rows.len());
+    let left = broadcast;
     if left > 0 {
         let mut broadcast = tx
             .prepare_cached(
@@ -488,7 +487,7 @@ mod tests {
                 queued(c, 5);
                 enqueue_receipt(c, 1, "E", Lang::En, now())?;
                 enqueue_receipt(c, 1, "E", Lang::En, now())?; // a repeat queues nothing
-                let batch = claim_batch(c, now(), 10, 3)?;
+                let batch = claim_batch(c, now(), 10, 2)?;
                 let users: Vec<_> = batch
                     .iter()
                     .map(|r| (r.user_id, r.receipt_for.clone()))
