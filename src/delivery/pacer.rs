@@ -15,6 +15,8 @@ use tokio::time::Instant;
 /// the rate, far less than one 429 (a pause of at least a second).
 pub const WINDOW_MARGIN: Duration = Duration::from_millis(20);
 const WINDOW: Duration = Duration::from_secs(1).saturating_add(WINDOW_MARGIN);
+/// How far behind the grid a sender may be and still keep its place.
+const CATCH_UP: Duration = Duration::from_millis(20);
 
 /// Spaces outbox requests evenly at `rate` per [`WINDOW`], never lets more than `rate` leave
 /// within one, and holds them all during a 429's `retry_after`.
@@ -42,9 +44,14 @@ impl Pacer {
     }
 
     /// Reserves the next slot on the grid. A sender woken a little late keeps its place
-    /// (half a period of slack), so timer jitter doesn't slow the whole broadcast down.
+    /// (half a period of slack, and at least [`CATCH_UP`]), so timer jitter and a busy
+    /// moment of the machine don't slow the whole broadcast down: at 1,000/s a period is
+    /// shorter than the timer's millisecond. Catching up can't overshoot Telegram's limit,
+    /// [`Pacer::take`]'s window sees to that.
     pub fn reserve(&mut self, now: Instant) -> Instant {
-        let slack = now.checked_sub(self.period / 2).unwrap_or(now);
+        let slack = now
+            .checked_sub((self.period / 2).max(CATCH_UP))
+            .unwrap_or(now);
         let slot = self.next.max(slack).max(self.paused_until);
         self.next = slot + self.period;
         slot
@@ -137,6 +144,16 @@ mod tests {
         // Woken a few ms late: the next slot is still one period after the first.
         let b = p.reserve(a + WINDOW / 20 + Duration::from_millis(10));
         assert_eq!(b - a, WINDOW / 20);
+    }
+
+    #[test]
+    fn a_fast_rate_catches_up_after_a_busy_moment() {
+        let mut p = Pacer::new(1000);
+        let t0 = Instant::now();
+        let a = p.reserve(t0);
+        // 15 ms late: the grid is kept, so the next slots are already due.
+        let b = p.reserve(a + Duration::from_millis(15));
+        assert_eq!(b - a, WINDOW / 1000);
     }
 
     #[test]
