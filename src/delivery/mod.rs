@@ -268,7 +268,8 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
         };
         if let Some(until) = claims.recent.busy_until(row.user_id, Instant::now()) {
             let at = ctx.app.now()
-                + chrono::Duration::from_std(until - Instant::now()).unwrap_or_default();
+                + chrono::Duration::from_std(until.saturating_duration_since(Instant::now()))
+                    .unwrap_or_default();
             let _ = done.send(Done {
                 row,
                 result: Recorded::Later(at),
