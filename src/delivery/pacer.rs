@@ -9,17 +9,22 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// Telegram counts sends in a sliding second. The pacer keeps `rate` requests per second
+/// Telegram counts sends in a sliding second. The grid spaces `rate` requests over a second
 /// plus this margin, so the jitter between our clock and the request reaching Telegram does
 /// not put the `rate + 1`-th send inside someone else's second: at 30/s that costs 2 % of
 /// the rate, far less than one 429 (a pause of at least a second).
 pub const WINDOW_MARGIN: Duration = Duration::from_millis(20);
 const WINDOW: Duration = Duration::from_secs(1).saturating_add(WINDOW_MARGIN);
+/// The hard cap: never more than `rate` requests leave within this span. Shorter than the
+/// grid's, so a sender that left a few ms late doesn't push the request `rate` places after
+/// it late too: with equal spans every delay would carry over, second after second, and a
+/// long broadcast would drift below its rate.
+const CAP: Duration = Duration::from_millis(1_008);
 /// How far behind the grid a sender may be and still keep its place.
-const CATCH_UP: Duration = Duration::from_millis(20);
+const CATCH_UP: Duration = Duration::from_millis(50);
 
 /// Spaces outbox requests evenly at `rate` per [`WINDOW`], never lets more than `rate` leave
-/// within one, and holds them all during a 429's `retry_after`.
+/// within [`CAP`], and holds them all during a 429's `retry_after`.
 #[derive(Debug)]
 pub struct Pacer {
     rate: usize,
@@ -67,9 +72,9 @@ impl Pacer {
         }
         if self.sent.len() >= self.rate
             && let Some(oldest) = self.sent.front()
-            && *oldest + WINDOW > now
+            && *oldest + CAP > now
         {
-            return Err(*oldest + WINDOW);
+            return Err(*oldest + CAP);
         }
         if self.sent.len() >= self.rate {
             self.sent.pop_front();
@@ -151,8 +156,8 @@ mod tests {
         let mut p = Pacer::new(1000);
         let t0 = Instant::now();
         let a = p.reserve(t0);
-        // 15 ms late: the grid is kept, so the next slots are already due.
-        let b = p.reserve(a + Duration::from_millis(15));
+        // 40 ms late: the grid is kept, so the next slots are already due.
+        let b = p.reserve(a + Duration::from_millis(40));
         assert_eq!(b - a, WINDOW / 1000);
     }
 
@@ -165,8 +170,8 @@ mod tests {
         }
         // The fourth waits until the first is a window old, however late the others were.
         let at = t0 + Duration::from_millis(500);
-        assert_eq!(p.take(at), Err(t0 + WINDOW));
-        assert_eq!(p.take(t0 + WINDOW), Ok(()));
+        assert_eq!(p.take(at), Err(t0 + CAP));
+        assert_eq!(p.take(t0 + CAP), Ok(()));
     }
 
     #[test]
