@@ -44,6 +44,9 @@ pub struct Config {
     pub reminder_time: chrono::NaiveTime,
     pub quiet_days: u32,
     pub broadcast_rate: u32,
+    /// Every broadcast message carries `allow_paid_broadcast`: Telegram lets it through up
+    /// to 1,000/s and charges Stars for what goes above the free 30/s.
+    pub paid_broadcast: bool,
     /// Unanswered questions kept per user per day; the rest are not stored.
     pub unanswered_per_user_per_day: u32,
     /// Unanswered questions older than this are deleted by the periodic prune.
@@ -82,6 +85,10 @@ pub struct Webhook {
 /// 2029, and KPU has not fixed its voting day yet. Operators set their own in `.env`.
 pub const DEFAULT_ELECTION_NAME: &str = "Pemilu 2029";
 pub const DEFAULT_ELECTION_DATE: (i32, u32, u32) = (2029, 2, 14);
+/// Telegram's limit for messages to different users, free.
+pub const MAX_FREE_BROADCAST_RATE: u32 = 30;
+/// Telegram's ceiling for paid broadcasts (`allow_paid_broadcast`).
+pub const MAX_PAID_BROADCAST_RATE: u32 = 1_000;
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 
 /// A configuration problem, worded for the operator: which variable, what was expected.
@@ -195,19 +202,45 @@ impl Config {
             })?,
             None => 3,
         };
+        let paid_broadcast = match get("PAID_BROADCAST").as_deref().map(str::trim) {
+            None | Some("") | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(err(
+                    "PAID_BROADCAST",
+                    format!("expected true or false, got '{other}'"),
+                ));
+            }
+        };
         let broadcast_rate = match get("BROADCAST_RATE") {
-            Some(r) => r
-                .parse::<u32>()
-                .ok()
-                .filter(|r| (1..=30).contains(r))
-                .ok_or_else(|| {
-                    err(
-                        "BROADCAST_RATE",
-                        format!(
-                            "expected messages per second 1-30 (Telegram's limit is 30), got '{r}'"
-                        ),
-                    )
-                })?,
+            Some(r) => {
+                let max = if paid_broadcast {
+                    MAX_PAID_BROADCAST_RATE
+                } else {
+                    MAX_FREE_BROADCAST_RATE
+                };
+                match r.trim().parse::<u32>() {
+                    Ok(n) if (1..=max).contains(&n) => n,
+                    Ok(n) if n > max && !paid_broadcast && n <= MAX_PAID_BROADCAST_RATE => {
+                        return Err(err(
+                            "BROADCAST_RATE",
+                            format!(
+                                "{n} messages per second is above Telegram's free limit of 30; \
+                                 faster needs paid broadcasts (set PAID_BROADCAST=true), got '{r}'"
+                            ),
+                        ));
+                    }
+                    _ => {
+                        return Err(err(
+                            "BROADCAST_RATE",
+                            format!(
+                                "expected messages per second 1-{max} (Telegram's limit is 30, \
+                                 1000 with PAID_BROADCAST=true), got '{r}'"
+                            ),
+                        ));
+                    }
+                }
+            }
             None => 25,
         };
         let flood = FloodLimits {
@@ -286,6 +319,7 @@ impl Config {
             reminder_time,
             quiet_days,
             broadcast_rate,
+            paid_broadcast,
             unanswered_per_user_per_day,
             unanswered_retention_days,
             flood,
@@ -403,6 +437,7 @@ mod tests {
         assert_eq!(c.default_locale, Lang::Id);
         assert_eq!(c.reminder_days, vec![30, 14, 7, 3, 1]);
         assert_eq!(c.broadcast_rate, 25);
+        assert!(!c.paid_broadcast);
         assert!(c.token.is_none());
         assert!(c.require_token().is_err());
     }
@@ -440,6 +475,32 @@ mod tests {
             let e = parse(&[(var, val)]).unwrap_err();
             assert_eq!(e.var, var);
         }
+    }
+
+    #[test]
+    fn a_rate_above_30_needs_paid_broadcasts_and_1000_is_the_ceiling() {
+        let c = parse(&[("BROADCAST_RATE", "30")]).unwrap();
+        assert_eq!((c.broadcast_rate, c.paid_broadcast), (30, false));
+        let e = parse(&[("BROADCAST_RATE", "31")]).unwrap_err();
+        assert_eq!(e.var, "BROADCAST_RATE");
+        assert!(e.problem.contains("PAID_BROADCAST"), "{e}");
+        let c = parse(&[("BROADCAST_RATE", "1000"), ("PAID_BROADCAST", "true")]).unwrap();
+        assert_eq!((c.broadcast_rate, c.paid_broadcast), (1000, true));
+        let e = parse(&[("BROADCAST_RATE", "1001"), ("PAID_BROADCAST", "true")]).unwrap_err();
+        assert_eq!(e.var, "BROADCAST_RATE");
+        assert!(e.problem.contains("1-1000"), "{e}");
+        for bad in ["0", "fast", "-5"] {
+            let e = parse(&[("BROADCAST_RATE", bad), ("PAID_BROADCAST", "1")]).unwrap_err();
+            assert_eq!(e.var, "BROADCAST_RATE", "{bad}");
+        }
+        let e = parse(&[("PAID_BROADCAST", "yes please")]).unwrap_err();
+        assert_eq!(e.var, "PAID_BROADCAST");
+        assert!(
+            !parse(&[("PAID_BROADCAST", "false")])
+                .unwrap()
+                .paid_broadcast
+        );
+        assert!(parse(&[("PAID_BROADCAST", "true")]).unwrap().paid_broadcast);
     }
 
     #[test]
@@ -485,6 +546,7 @@ mod tests {
         assert_eq!(c.unanswered_per_user_per_day, 20);
         assert_eq!(c.unanswered_retention_days, 180);
         assert_eq!(c.broadcast_rate, 25);
+        assert!(!c.paid_broadcast);
         assert_eq!(
             c.flood,
             FloodLimits {

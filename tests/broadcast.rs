@@ -484,3 +484,94 @@ async fn an_edited_broadcast_command_is_not_run_again() {
         .unwrap();
     assert_eq!(drafts, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_paid_broadcast_carries_allow_paid_broadcast_and_an_unpaid_one_does_not() {
+    for paid in [true, false] {
+        // Unpaid at the default 25/s: at 30/s the officer's own replies (not paced) can
+        // push one second over the fake's 30.
+        let rate = if paid { "200" } else { "25" };
+        let env = [
+            ("BROADCAST_RATE", rate),
+            ("PAID_BROADCAST", if paid { "true" } else { "false" }),
+        ];
+        let app = spawn_app_with(&env).await;
+        let all = seed(&app.store(), 150);
+        app.api.set_rate_limit(Some(30));
+        let started = std::time::Instant::now();
+        broadcast_to_everyone(&app, "Apel netralitas").await;
+        wait_delivered(&app, &all, Duration::from_secs(30)).await;
+        let took = started.elapsed();
+        for u in &all {
+            let m = app.api.messages_to(*u);
+            assert_eq!(m.len(), 1, "user {u}");
+            assert_eq!(m[0].paid, paid, "user {u}, paid broadcast {paid}");
+        }
+        // Replies are never paid, even in a paid deployment.
+        let hr_messages = app.api.messages_to(HR_ID);
+        assert!(
+            hr_messages
+                .iter()
+                .filter(|m| !m.text.contains("Apel"))
+                .all(|m| !m.paid)
+        );
+        if paid {
+            // 150 at 200/s: well under the 5 s the free 30/s would take; the fake holds
+            // unpaid sends to 30/s, so this speed is the paid limit at work.
+            assert!(took < Duration::from_secs(4), "{took:?}");
+            assert!(app.api.paid_sends() >= all.len());
+        } else {
+            assert_eq!(app.api.paid_sends(), 0);
+        }
+        let refused: Vec<_> = app
+            .api
+            .calls()
+            .into_iter()
+            .filter(|c| c.status == 429)
+            .map(|c| (c.chat_id(), c.at - started, c.method))
+            .collect();
+        assert!(refused.is_empty(), "paid {paid}: {refused:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_outbox_never_sends_one_chat_two_messages_within_a_second() {
+    let app = spawn_app_with(&[("BROADCAST_RATE", "30")]).await;
+    let all = seed(&app.store(), 3);
+    app.api.set_per_chat_limits(true);
+    app.api.set_rate_limit(Some(30));
+    // Two broadcasts queued back to back reach the same three chats.
+    broadcast_to_everyone(&app, "Pertama").await;
+    app.api
+        .wait_for_message(HR_ID, |t| t == "Pertama", Duration::from_secs(10))
+        .await
+        .expect("the officer's own copy");
+    broadcast_to_everyone(&app, "Kedua").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while all.iter().any(|u| app.api.messages_to(*u).len() < 2) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "both broadcasts arrive"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused = app
+        .api
+        .calls()
+        .into_iter()
+        .filter(|c| c.status == 429 && c.chat_id().is_some_and(|id| all.contains(&id)))
+        .count();
+    assert_eq!(refused, 0, "no recipient's chat was sent to too fast");
+    for u in &all {
+        let sends: Vec<_> = app
+            .api
+            .calls_to("sendMessage")
+            .into_iter()
+            .filter(|c| c.ok() && c.chat_id() == Some(*u))
+            .map(|c| c.at)
+            .collect();
+        assert_eq!(sends.len(), 2, "user {u}");
+        let gap = sends[1] - sends[0];
+        assert!(gap >= Duration::from_millis(950), "user {u}: {gap:?}");
+    }
+}

@@ -108,3 +108,59 @@ async fn a_kill_9_mid_broadcast_loses_nobody_and_repeats_only_messages_in_flight
         "HR gets the final report after the restart"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_9_between_a_pledge_and_its_receipt_still_delivers_the_receipt_once() {
+    const USER: i64 = 200_000;
+    let api = FakeBotApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("netralitas.db");
+    asn::register(&Store::open(&db).unwrap(), USER..USER + 1, "setda");
+    let mut bot = BotProcess::spawn(
+        dir.path(),
+        &[
+            ("TELOXIDE_TOKEN", api.token()),
+            ("TELOXIDE_API_URL", api.url()),
+            ("DATABASE_PATH", db.display().to_string()),
+        ],
+    );
+    let user = TestUser::new(USER, "Pak ASN");
+    api.push_update(api.text(&user, "/ikrar"));
+    let shown = api
+        .wait_for_message(USER, |t| t.contains("IKRAR NETRALITAS"), WAIT)
+        .await;
+    assert!(shown.is_some(), "the pledge is shown");
+    // Telegram is down when the receipt goes out, and the bot dies while that first attempt
+    // hangs (teloxide waits 10 s after a 5xx before answering).
+    api.fail_next("sendMessage", 1, 502);
+    api.press_latest(&user, |label, _| label.contains("Saya berikrar"), WAIT)
+        .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while api.count_by_status(502) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the receipt was tried"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bot.kill9();
+    let pledged: i64 = Store::open(&db)
+        .unwrap()
+        .with(|c| Ok(c.query_row("SELECT COUNT(*) FROM pledges", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(pledged, 1, "the pledge was stored before the kill");
+
+    bot.restart();
+    let receipt = api
+        .wait_for_message(USER, |t| t.contains("Ikrar Anda telah tercatat"), WAIT)
+        .await;
+    assert!(receipt.is_some(), "the receipt arrives after the restart");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let receipts = api
+        .messages_to(USER)
+        .iter()
+        .filter(|m| m.text.contains("Ikrar Anda telah tercatat"))
+        .count();
+    assert_eq!(receipts, 1);
+    bot.kill9();
+}

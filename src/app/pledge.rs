@@ -3,6 +3,7 @@
 use super::App;
 use crate::domain::{UnitCode, pledge};
 use crate::i18n::Lang;
+use crate::store::outbox;
 use crate::store::pledges::{self, Pledge};
 use crate::store::users::{self, Registration};
 use crate::store::{self, StoreError};
@@ -34,15 +35,27 @@ pub async fn current(app: &App, user: i64) -> Result<Option<Pledge>> {
         .await?)
 }
 
-/// Logs the pledge the user read in `lang`. Idempotent: a repeat returns the first pledge
-/// with `false`.
+/// Logs the pledge the user read in `lang` and, in the same transaction, queues its receipt
+/// in the outbox: once the pledge is stored the receipt can't be lost to a crash or a 429.
+/// The caller wakes the delivery worker. Idempotent: a repeat returns the first pledge with
+/// `false` and queues nothing (its receipt was queued with it).
 pub async fn confirm(app: &App, user: i64, lang: Lang) -> Result<(Pledge, bool)> {
     let election = app.config.election_name.clone();
     let hash = pledge::text_hash(&app.pledge_text.render(lang, &election));
     let now = app.now();
     let (p, created) = app
         .store
-        .run(move |c| pledges::confirm(c, user, &election, &hash, now))
+        .run(move |c| {
+            let tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let (p, created) = pledges::confirm(&tx, user, &election, &hash, now)?;
+            if created {
+                outbox::enqueue_receipt(&tx, user, &election, lang, now)?;
+            }
+            tx.commit().map_err(StoreError::from)?;
+            Ok::<_, StoreError>((p, created))
+        })
         .await?;
     if created {
         tracing::info!(user_id = user, "pledge confirmed");

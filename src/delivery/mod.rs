@@ -1,34 +1,48 @@
-//! The delivery worker: sends the outbox at `BROADCAST_RATE`, a few requests in flight.
+//! The delivery worker: sends the outbox (broadcasts, reminders and pledge receipts) at
+//! `BROADCAST_RATE`, several requests in flight.
 //!
-//! One task claims rows one at a time (an atomic `UPDATE … RETURNING`), right before
-//! sending, so a cancellation or a 429 takes effect at once and a crash leaves at most the
-//! in-flight rows `sending` (they go back to pending on start-up). Pacing is our own token
-//! schedule shared by every outbox request, not teloxide's `Throttle`: interactive replies
-//! never queue behind a broadcast, and a 429 pauses only the outbox.
+//! One task claims small batches of rows (one transaction for a tenth of a second's worth,
+//! receipts first) right before sending, so a cancellation or a 429 takes effect within
+//! that batch, and a crash leaves at most the claimed and in-flight rows `sending` (they go
+//! back to pending on start-up). Outcomes are written back in batches by a recorder task:
+//! at 1,000 sends a second a transaction per row would be the bottleneck. A row sent but
+//! not yet recorded is still `sending`, so a crash repeats at most the rows the database
+//! shows in flight. No chat gets two outbox messages within a second (Telegram's per-chat
+//! limit): a row for a chat served a moment ago waits its turn.
 
+pub mod pacer;
+mod record;
+mod report;
 pub mod scheduler;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
+
+pub use pacer::{Pacer, SharedPacer, paced};
 
 use crate::app::App;
 use crate::domain::broadcast::Progress;
 use crate::store::StoreError;
 use crate::store::broadcasts::{self, Broadcast, Content};
-use crate::store::outbox::{self, Claimed};
+use crate::store::outbox::{self, Claimed, Done, Recorded};
 
-/// Requests in flight at once. At 30/s and ~100 ms per request three would do; more
+/// Requests in flight at least. At 30/s and ~100 ms per request three would do; more
 /// covers slow moments without letting a burst through (the pacer still spaces them).
 pub const MAX_IN_FLIGHT: usize = 8;
 /// Transient failures (5xx, network) before a recipient counts as failed.
 pub const MAX_ATTEMPTS: i64 = 5;
+/// A receipt is tried for longer: the pledge is stored and the user is waiting for proof
+/// (backoff capped at a minute: about 15 minutes of Telegram being down).
+pub const RECEIPT_MAX_ATTEMPTS: i64 = 20;
 /// How often the HR officer's progress message may change.
 pub const PROGRESS_EVERY: Duration = Duration::from_secs(3);
+/// Telegram allows about one message a second to one chat.
+pub const PER_CHAT_GAP: Duration = Duration::from_secs(1);
 /// How long an idle worker sleeps before looking for due retries and new work by itself.
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// How often the worker re-checks that a running broadcast's author still holds the role:
@@ -38,7 +52,23 @@ const AUTHOR_RECHECK: Duration = Duration::from_secs(1);
 /// How long a stop waits for requests in flight before leaving them to the restart.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Wakes the worker when a broadcast was queued, so it starts without waiting for a poll.
+/// Rows claimed per transaction: a tenth of a second's worth, so a cancellation still
+/// stops a broadcast within that much.
+fn batch_size(rate: u32) -> usize {
+    (rate as usize / 10).clamp(1, 100)
+}
+
+/// Receipts claimed per transaction: they are replies, not paced like a broadcast, and on
+/// election eve they come by the thousand a second.
+const RECEIPT_BATCH: usize = 100;
+
+/// Requests in flight: enough for 50 ms answers at the configured rate.
+fn in_flight_limit(rate: u32) -> usize {
+    (rate as usize / 20).max(MAX_IN_FLIGHT)
+}
+
+/// Wakes the worker when a broadcast or a receipt was queued, so it starts without waiting
+/// for a poll.
 #[derive(Clone, Default)]
 pub struct Wakeup(Arc<Notify>);
 
@@ -49,60 +79,6 @@ impl Wakeup {
 
     pub fn wake(&self) {
         self.0.notify_one();
-    }
-}
-
-/// Spaces outbox requests `1 / rate` apart and holds them all during a 429's `retry_after`.
-/// Callers reserve a slot and sleep until it, so concurrent senders never share one.
-#[derive(Debug)]
-pub struct Pacer {
-    period: Duration,
-    next: Instant,
-    paused_until: Instant,
-}
-
-impl Pacer {
-    pub fn new(rate: u32) -> Pacer {
-        let now = Instant::now();
-        Pacer {
-            period: Duration::from_secs(1) / rate.clamp(1, 30),
-            next: now,
-            paused_until: now,
-        }
-    }
-
-    /// Reserves the next slot. A sender woken a little late keeps its place on the grid
-    /// (half a period of slack), so timer jitter doesn't slow the whole broadcast down;
-    /// after an idle spell at most two requests go out close together.
-    pub fn reserve(&mut self, now: Instant) -> Instant {
-        let slack = now.checked_sub(self.period / 2).unwrap_or(now);
-        let slot = self.next.max(slack).max(self.paused_until);
-        self.next = slot + self.period;
-        slot
-    }
-
-    /// Telegram said 429: nothing leaves before `until`.
-    pub fn pause(&mut self, until: Instant) {
-        self.paused_until = self.paused_until.max(until);
-        self.next = self.next.max(until);
-    }
-
-    pub fn is_paused(&self, now: Instant) -> bool {
-        self.paused_until > now
-    }
-}
-
-pub type SharedPacer = Arc<Mutex<Pacer>>;
-
-/// Waits for a slot of the shared pacer.
-pub async fn paced(pacer: &SharedPacer) {
-    loop {
-        let slot = pacer.lock().await.reserve(Instant::now());
-        tokio::time::sleep_until(slot).await;
-        // A 429 may have arrived while we slept: then take a new slot after the pause.
-        if !pacer.lock().await.is_paused(Instant::now()) {
-            return;
-        }
     }
 }
 
@@ -119,8 +95,11 @@ pub enum Outcome {
 /// The messenger as the worker sees it: one request per outbox row, and the HR officer's
 /// progress message. The Telegram layer implements it; the worker never sees a `Bot`.
 pub trait Outlet: Send + Sync + 'static {
-    /// Sends one recipient's copy and sorts the answer.
+    /// Sends one recipient's copy of a broadcast and sorts the answer.
     fn send(&self, row: &Claimed, content: &Content) -> impl Future<Output = Outcome> + Send;
+
+    /// Sends the receipt of the user's pledge for `election` and sorts the answer.
+    fn send_receipt(&self, row: &Claimed, election: &str) -> impl Future<Output = Outcome> + Send;
 
     /// Shows how far a running broadcast got. Each request waits for a slot of `pacer`, so
     /// reports can't push the outbox over Telegram's limit.
@@ -169,7 +148,7 @@ impl Workers {
         });
         let tasks = vec![
             tokio::spawn(run(ctx.clone(), wakeup.clone(), stopped.clone())),
-            tokio::spawn(report(ctx.clone(), stopped.clone())),
+            tokio::spawn(report::run(ctx.clone(), stopped.clone())),
             tokio::spawn(scheduler::run(ctx.app.clone(), wakeup, stopped)),
         ];
         Workers { stop, tasks }
@@ -201,66 +180,182 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
+/// When each chat last got an outbox message, forgotten after [`PER_CHAT_GAP`].
+#[derive(Default)]
+struct RecentChats {
+    at: HashMap<i64, Instant>,
+    pruned: Option<Instant>,
+}
+
+impl RecentChats {
+    /// When the chat may get its next message, if not now.
+    fn busy_until(&self, chat: i64, now: Instant) -> Option<Instant> {
+        let next = *self.at.get(&chat)? + PER_CHAT_GAP;
+        (next > now).then_some(next)
+    }
+
+    fn sent(&mut self, chat: i64, now: Instant) {
+        self.at.insert(chat, now);
+        if self
+            .pruned
+            .is_none_or(|p| now.duration_since(p) >= PER_CHAT_GAP)
+        {
+            self.at.retain(|_, t| now.duration_since(*t) < PER_CHAT_GAP);
+            self.pruned = Some(now);
+        }
+    }
+}
+
+/// The worker's state between batches.
+struct Claims {
+    batch: VecDeque<Claimed>,
+    contents: HashMap<i64, Arc<Content>>,
+    /// When each running broadcast's author was last confirmed to hold the role.
+    authors: HashMap<i64, Instant>,
+    recent: RecentChats,
+}
+
 async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
     match ctx.app.store.run(|c| outbox::reset_in_flight(c)).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(rows = n, "outbox rows left in flight go out again"),
         Err(e) => tracing::error!(error = %e, "cannot reset in-flight outbox rows"),
     }
-    let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+    let rate = ctx.app.config.broadcast_rate;
+    let (done, results) = mpsc::unbounded_channel();
+    let recorder = tokio::spawn(record::run(ctx.app.clone(), results));
+    let slots = Arc::new(Semaphore::new(in_flight_limit(rate)));
     let mut in_flight: JoinSet<()> = JoinSet::new();
-    let mut contents: HashMap<i64, Arc<Content>> = HashMap::new();
-    // When each running broadcast's author was last confirmed to hold the role.
-    let mut authors: HashMap<i64, Instant> = HashMap::new();
+    let mut claims = Claims {
+        batch: VecDeque::new(),
+        contents: HashMap::new(),
+        authors: HashMap::new(),
+        recent: RecentChats::default(),
+    };
     loop {
         while in_flight.try_join_next().is_some() {}
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-            _ = stopped(&mut stop) => break,
-        };
-        tokio::select! {
-            _ = paced(&ctx.pacer) => {}
-            _ = stopped(&mut stop) => break,
-        }
-        let now = ctx.app.now();
-        let claimed = ctx.app.store.run(move |c| outbox::claim_next(c, now)).await;
-        match claimed {
-            Ok(Some(row)) => {
-                let content = match content_of(&ctx, &mut contents, row.broadcast_id).await {
-                    Some(c) => c,
-                    None => {
-                        let id = row.id;
-                        let _ = ctx
-                            .app
-                            .store
-                            .run(move |c| outbox::mark_failed(c, id, "broadcast not found"))
-                            .await;
-                        continue;
+        if claims.batch.is_empty() {
+            let now = ctx.app.now();
+            let limit = batch_size(rate);
+            match ctx
+                .app
+                .store
+                .run(move |c| outbox::claim_batch(c, now, RECEIPT_BATCH, limit))
+                .await
+            {
+                Ok(rows) if rows.is_empty() => {
+                    let sleep = idle_sleep(&ctx).await;
+                    tokio::select! {
+                        _ = wakeup.0.notified() => {}
+                        _ = tokio::time::sleep(sleep) => {}
+                        _ = stopped(&mut stop) => break,
                     }
-                };
-                if !author_may_send(&ctx, &mut authors, &row).await {
-                    drop(permit);
                     continue;
                 }
-                in_flight.spawn(deliver(ctx.clone(), row, content, permit));
-            }
-            Ok(None) => {
-                drop(permit);
-                let sleep = idle_sleep(&ctx).await;
-                tokio::select! {
-                    _ = wakeup.0.notified() => {}
-                    _ = tokio::time::sleep(sleep) => {}
-                    _ = stopped(&mut stop) => break,
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot claim from the outbox");
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                    _ = stopped(&mut stop) => break,
+                Ok(rows) => claims.batch.extend(rows),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot claim from the outbox");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = stopped(&mut stop) => break,
+                    }
+                    continue;
                 }
             }
         }
+        let Some(row) = claims.batch.pop_front() else {
+            continue;
+        };
+        if let Some(until) = claims.recent.busy_until(row.user_id, Instant::now()) {
+            let at = ctx.app.now()
+                + chrono::Duration::from_std(until.saturating_duration_since(Instant::now()))
+                    .unwrap_or_default();
+            let _ = done.send(Done {
+                row,
+                result: Recorded::Later(at),
+                at: ctx.app.now(),
+            });
+            continue;
+        }
+        let message = match &row.receipt_for {
+            Some(election) => Message::Receipt(election.clone()),
+            None => match content_of(&ctx, &mut claims.contents, row.broadcast_id).await {
+                Some(c) => {
+                    if !author_may_send(&ctx, &mut claims, &row).await {
+                        continue;
+                    }
+                    Message::Broadcast(c)
+                }
+                None => {
+                    let _ = done.send(Done {
+                        row,
+                        result: Recorded::Failed("broadcast not found".into()),
+                        at: ctx.app.now(),
+                    });
+                    continue;
+                }
+            },
+        };
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => { claims.batch.push_front(row); break } },
+            _ = stopped(&mut stop) => { claims.batch.push_front(row); break },
+        };
+        // A receipt is a reply, sent at once like any other (only a 429's pause holds it);
+        // a broadcast waits for its slot.
+        let slot = async {
+            match &message {
+                Message::Receipt(_) => pacer::unpaused(&ctx.pacer).await,
+                Message::Broadcast(_) => paced(&ctx.pacer).await,
+            }
+        };
+        tokio::select! {
+            _ = slot => {}
+            _ = stopped(&mut stop) => { claims.batch.push_front(row); break },
+        }
+        claims.recent.sent(row.user_id, Instant::now());
+        in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+    }
+    // A receipt confirms a pledge that is already stored: the ones due go out before the
+    // stop (the user is looking at their phone), the rest at the next start.
+    let mut receipts: Vec<Claimed> = Vec::new();
+    claims.batch.retain(|r| {
+        let receipt = r.receipt_for.is_some();
+        if receipt {
+            receipts.push(r.clone());
+        }
+        !receipt
+    });
+    let now = ctx.app.now();
+    if let Ok(more) = ctx
+        .app
+        .store
+        .run(move |c| outbox::claim_batch(c, now, RECEIPT_BATCH, 0))
+        .await
+    {
+        receipts.extend(more);
+    }
+    for row in receipts {
+        let Some(election) = row.receipt_for.clone() else {
+            continue;
+        };
+        match slots.clone().acquire_owned().await {
+            Ok(permit) => {
+                let message = Message::Receipt(election);
+                in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+            }
+            Err(_) => claims.batch.push_back(row),
+        }
+    }
+    // Claimed but never sent: back to pending now rather than at the next start.
+    let unsent: Vec<Claimed> = claims.batch.drain(..).collect();
+    if !unsent.is_empty()
+        && let Err(e) = ctx
+            .app
+            .store
+            .run(move |c| outbox::release_all(c, &unsent))
+            .await
+    {
+        tracing::warn!(error = %e, "cannot release claimed outbox rows; the restart will");
     }
     // Requests already sent get their answer recorded; anything slower is left `sending`
     // and goes out again after the restart.
@@ -268,7 +363,19 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
     if tokio::time::timeout(DRAIN_TIMEOUT, drain).await.is_err() {
         tracing::warn!("outbox requests still in flight at stop; they will be retried");
     }
+    in_flight.abort_all();
+    drop(done);
+    if tokio::time::timeout(DRAIN_TIMEOUT, recorder).await.is_err() {
+        tracing::warn!("outbox results not recorded in time; those rows will be retried");
+    }
     tracing::info!("delivery worker stopped");
+}
+
+/// What a claimed row carries.
+enum Message {
+    Broadcast(Arc<Content>),
+    /// The receipt of the pledge for this election.
+    Receipt(String),
 }
 
 /// Until the next retry falls due, but never longer than the idle poll.
@@ -304,14 +411,12 @@ async fn content_of<O>(
 }
 
 /// Whether the claimed row may go out: a reminder always, an HR broadcast only while its
-/// author still is HR or admin. Otherwise the broadcast is cancelled (audited) with the row.
-async fn author_may_send<O>(
-    ctx: &Ctx<O>,
-    authors: &mut HashMap<i64, Instant>,
-    row: &Claimed,
-) -> bool {
+/// author still is HR or admin. Otherwise the broadcast is cancelled (audited) with the row
+/// and every other row of it in the claimed batch.
+async fn author_may_send<O>(ctx: &Ctx<O>, claims: &mut Claims, row: &Claimed) -> bool {
     let bid = row.broadcast_id;
-    let fresh = authors
+    let fresh = claims
+        .authors
         .get(&bid)
         .is_some_and(|checked| checked.elapsed() < AUTHOR_RECHECK);
     if fresh {
@@ -338,17 +443,24 @@ async fn author_may_send<O>(
         .await;
     match checked {
         Ok((_, true)) => {
-            authors.insert(bid, Instant::now());
+            claims.authors.insert(bid, Instant::now());
             true
         }
         Ok((id, false)) => {
-            authors.remove(&bid);
+            claims.authors.remove(&bid);
             let now = ctx.app.now();
-            let row_id = row.id;
+            let mut rows = vec![row.id];
+            claims.batch.retain(|r| {
+                let same = r.receipt_for.is_none() && r.broadcast_id == bid;
+                if same {
+                    rows.push(r.id);
+                }
+                !same
+            });
             let cancelled = ctx
                 .app
                 .store
-                .run(move |c| broadcasts::cancel_orphaned(c, bid, row_id, now))
+                .run(move |c| broadcasts::cancel_orphaned(c, bid, &rows, now))
                 .await;
             match cancelled {
                 Ok(unsent) => tracing::warn!(
@@ -364,104 +476,60 @@ async fn author_may_send<O>(
         Err(e) => {
             // Unknown is not "allowed": put the row back and try again on the next round.
             tracing::error!(error = %e, broadcast = bid, "cannot check a broadcast's author");
-            let row_id = row.id;
-            let _ = ctx.app.store.run(move |c| outbox::release(c, row_id)).await;
+            let rows = vec![row.clone()];
+            let _ = ctx
+                .app
+                .store
+                .run(move |c| outbox::release_all(c, &rows))
+                .await;
             false
         }
     }
 }
 
-/// One request for one recipient, and its result written back.
+/// One request for one recipient; its result goes to the recorder.
 async fn deliver<O: Outlet>(
     ctx: Arc<Ctx<O>>,
     row: Claimed,
-    content: Arc<Content>,
+    message: Message,
     _slot: OwnedSemaphorePermit,
+    done: mpsc::UnboundedSender<Done>,
 ) {
-    let outcome = ctx.outlet.send(&row, &content).await;
+    let outcome = match &message {
+        Message::Broadcast(content) => ctx.outlet.send(&row, content).await,
+        Message::Receipt(election) => ctx.outlet.send_receipt(&row, election).await,
+    };
     if let Outcome::RetryAfter(wait) = &outcome {
         // Exactly retry_after, for every outbox request, from the moment we learned it.
         ctx.pacer.lock().await.pause(Instant::now() + *wait);
         tracing::warn!(retry_after = wait.as_secs(), "Telegram asked to slow down");
     }
     let now = ctx.app.now();
-    let id = row.id;
-    let user = row.user_id;
-    let attempts = row.attempts;
-    let stored = ctx
-        .app
-        .store
-        .run(move |c| match outcome {
-            Outcome::Sent => outbox::mark_sent(c, id, now),
-            Outcome::Blocked(e) => outbox::mark_blocked(c, id, user, &e),
-            Outcome::RetryAfter(_) => outbox::release(c, id),
-            Outcome::Retry(e) => {
-                outbox::mark_retry(c, id, &e, now + backoff(attempts), MAX_ATTEMPTS).map(|_| ())
-            }
-            Outcome::Failed(e) => outbox::mark_failed(c, id, &e),
-        })
-        .await;
-    if let Err(e) = stored {
-        // The row stays `sending` and goes out again after a restart: a repeat, not a loss.
-        tracing::error!(error = %e, row = id, "cannot record a delivery");
-    }
-}
-
-/// Keeps each HR officer's progress message current and closes finished broadcasts.
-async fn report<O: Outlet>(ctx: Arc<Ctx<O>>, mut stop: watch::Receiver<bool>) {
-    let mut shown: HashMap<i64, (Instant, Progress)> = HashMap::new();
-    loop {
-        if let Err(e) = report_once(&ctx, &mut shown).await {
-            tracing::error!(error = %e, "cannot report broadcast progress");
+    let max_attempts = if row.receipt_for.is_some() {
+        RECEIPT_MAX_ATTEMPTS
+    } else {
+        MAX_ATTEMPTS
+    };
+    let result = match outcome {
+        Outcome::Sent => Recorded::Sent,
+        Outcome::Blocked(e) => Recorded::Blocked(e),
+        Outcome::RetryAfter(wait) => {
+            Recorded::Later(now + chrono::Duration::from_std(wait).unwrap_or_default())
         }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = stopped(&mut stop) => break,
-        }
-    }
-}
-
-async fn report_once<O: Outlet>(
-    ctx: &Ctx<O>,
-    shown: &mut HashMap<i64, (Instant, Progress)>,
-) -> crate::store::Result<()> {
-    let ids = ctx.app.store.run(|c| broadcasts::queued_ids(c)).await?;
-    for id in ids {
-        let now = ctx.app.now();
-        let (b, p, finished) = ctx
-            .app
-            .store
-            .run(move |c| {
-                let finished = broadcasts::finish_if_done(c, id, now)?;
-                Ok::<_, StoreError>((
-                    broadcasts::get(c, id)?,
-                    broadcasts::progress(c, id)?,
-                    finished,
-                ))
-            })
-            .await?;
-        let Some(b) = b else { continue };
-        if finished {
-            shown.remove(&id);
-            tracing::info!(
-                broadcast = id,
-                sent = p.sent,
-                failed = p.failed,
-                blocked = p.blocked,
-                "broadcast finished"
-            );
-            ctx.outlet.finished(&b, &p, &ctx.pacer).await;
-            continue;
-        }
-        let due = shown
-            .get(&id)
-            .is_none_or(|(at, last)| *last != p && at.elapsed() >= PROGRESS_EVERY);
-        if due {
-            shown.insert(id, (Instant::now(), p));
-            ctx.outlet.progress(&b, &p, &ctx.pacer).await;
-        }
-    }
-    Ok(())
+        Outcome::Retry(error) => Recorded::Retry {
+            error,
+            at: now + backoff(row.attempts),
+            max_attempts,
+        },
+        Outcome::Failed(e) => Recorded::Failed(e),
+    };
+    // The recorder only goes away after every sender is done; an error here can't happen
+    // but would leave the row `sending`: a repeat after a restart, not a loss.
+    let _ = done.send(Done {
+        row,
+        result,
+        at: now,
+    });
 }
 
 #[cfg(test)]
@@ -469,28 +537,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_pacer_spaces_slots_and_honours_a_pause() {
-        let mut p = Pacer::new(25);
-        let t0 = Instant::now();
-        let a = p.reserve(t0);
-        let b = p.reserve(t0);
-        assert_eq!(b - a, Duration::from_millis(40));
-        p.pause(t0 + Duration::from_secs(3));
-        assert!(p.is_paused(t0 + Duration::from_secs(2)));
-        let c = p.reserve(t0);
-        assert_eq!(c, t0 + Duration::from_secs(3));
-        let d = p.reserve(t0);
-        assert_eq!(d - c, Duration::from_millis(40));
+    fn batches_and_in_flight_follow_the_rate() {
+        assert_eq!(
+            (batch_size(2), batch_size(30), batch_size(1000)),
+            (1, 3, 100)
+        );
+        assert_eq!((in_flight_limit(30), in_flight_limit(1000)), (8, 50));
     }
 
     #[test]
-    fn a_late_sender_keeps_its_place_on_the_grid() {
-        let mut p = Pacer::new(20);
+    fn a_chat_served_a_moment_ago_waits_a_second() {
+        let mut r = RecentChats::default();
         let t0 = Instant::now();
-        let a = p.reserve(t0);
-        // Woken 10 ms late: the next slot is still 50 ms after the first, not 60.
-        let b = p.reserve(a + Duration::from_millis(60));
-        assert_eq!(b - a, Duration::from_millis(50));
+        r.sent(1, t0);
+        assert_eq!(
+            r.busy_until(1, t0 + Duration::from_millis(300)),
+            Some(t0 + PER_CHAT_GAP)
+        );
+        assert_eq!(r.busy_until(2, t0), None);
+        assert_eq!(r.busy_until(1, t0 + PER_CHAT_GAP), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(super::pledges::LEAN_SCHEMA),
         M::up_with_hook(super::ledger::SCHEMA, super::ledger::migrate_existing),
         M::up(super::questions::TEACH_SCHEMA),
+        M::up(super::outbox::RECEIPT_SCHEMA),
     ])
 }
 

@@ -1,6 +1,11 @@
 //! The delivery outbox: one row per recipient of a broadcast or reminder, worked by the
 //! delivery task. Rows move pending → sending → sent | blocked | failed (or back to pending
 //! for a retry); `UNIQUE (broadcast_id, user_id)` keeps anyone from being queued twice.
+//!
+//! Pledge receipts have a queue of their own (`receipt_outbox`), written in the pledge's
+//! transaction and worked by the same task ahead of broadcasts: a stored pledge always gets
+//! its receipt, through a crash, a 429 or Telegram being down. A receipt row is deleted once
+//! its fate is known, so the table only ever holds receipts still to send.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -51,28 +56,255 @@ pub const SCHEMA: &str = r#"
     CREATE INDEX outbox_state ON outbox(broadcast_id, state);
 "#;
 
-/// Instants as stored: RFC 3339 UTC with milliseconds, which sorts as text.
-/// A row claimed for sending.
+/// The receipt queue, as one migration.
+pub const RECEIPT_SCHEMA: &str = r#"
+    CREATE TABLE receipt_outbox (
+        id              INTEGER PRIMARY KEY,
+        user_id         INTEGER NOT NULL,
+        election        TEXT NOT NULL,
+        lang            TEXT NOT NULL,
+        state           TEXT NOT NULL DEFAULT 'pending', -- pending | sending
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT,
+        next_attempt_at TEXT NOT NULL,
+        UNIQUE (user_id, election)
+    );
+"#;
+
+/// A row claimed for sending: a broadcast's recipient, or a pledge receipt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
+    /// The row's id in its own table (`outbox`, or `receipt_outbox` for a receipt).
     pub id: i64,
+    /// 0 for a receipt.
     pub broadcast_id: i64,
     pub user_id: i64,
     pub lang: Lang,
     pub attempts: i64,
+    /// The election whose pledge receipt this row carries; None for a broadcast's row.
+    pub receipt_for: Option<String>,
+}
+
+/// What became of a claimed row, to be written back by [`record`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Sent,
+    /// The user blocked the bot or is gone: no retry, and the user is marked for everyone.
+    Blocked(String),
+    /// Not sent, no attempt counted (a 429, or the chat got a message a moment ago).
+    Later(DateTime<Utc>),
+    /// A transient failure: counts an attempt, retries at `at`, or gives up at `max_attempts`.
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+        max_attempts: i64,
+    },
+    /// A permanent refusal: retrying would fail the same way.
+    Failed(String),
+}
+
+/// One row's outcome and when it was learned.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub row: Claimed,
+    pub result: Recorded,
+    pub at: DateTime<Utc>,
+}
+
+/// Queues the receipt of a pledge just stored; call it in the pledge's transaction.
+pub fn enqueue_receipt(
+    conn: &Connection,
+    user_id: i64,
+    election: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO receipt_outbox (user_id, election, lang, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![user_id, election, lang.code(), ts(now)])?;
+    Ok(())
+}
+
+fn claimed_from(r: &rusqlite::Row<'_>, receipt: bool) -> rusqlite::Result<Claimed> {
+    let lang: String = r.get(3)?;
+    Ok(Claimed {
+        id: r.get(0)?,
+        broadcast_id: if receipt { 0 } else { r.get(1)? },
+        user_id: r.get(2)?,
+        // The row is already claimed: failing here would leave it `sending` until a
+        // restart, so a language that no longer parses falls back to the default.
+        lang: Lang::parse(&lang).unwrap_or_default(),
+        attempts: r.get(4)?,
+        receipt_for: if receipt { Some(r.get(1)?) } else { None },
+    })
+}
+
+/// Takes due rows in one transaction: up to `receipts` receipts first (someone is waiting
+/// for theirs), then up to `broadcast` broadcast rows in id order. Claiming a batch instead
+/// of a row per transaction is what lets one worker keep up with 1,000 sends a second.
+pub fn claim_batch(
+    conn: &mut Connection,
+    now: DateTime<Utc>,
+    receipts: usize,
+    broadcast: usize,
+) -> Result<Vec<Claimed>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now = ts(now);
+    let mut rows = tx
+        .prepare_cached(
+            "UPDATE receipt_outbox SET state = 'sending'
+             WHERE id IN (SELECT id FROM receipt_outbox
+                          WHERE state = 'pending' AND next_attempt_at <= ?1
+                          ORDER BY id LIMIT ?2)
+             RETURNING id, election, user_id, lang, attempts",
+        )?
+        .query_map(params![now, receipts as i64], |r| claimed_from(r, true))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let left = broadcast;
+    if left > 0 {
+        let mut broadcast = tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'sending'
+                 WHERE id IN (
+                     SELECT o.id FROM outbox o JOIN broadcasts b ON b.id = o.broadcast_id
+                     WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 AND b.status = 'queued'
+                     ORDER BY o.id LIMIT ?2)
+                 RETURNING id, broadcast_id, user_id, lang, attempts",
+            )?
+            .query_map(params![now, left as i64], |r| claimed_from(r, false))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // RETURNING gives no order; the queue's is the id's.
+        broadcast.sort_by_key(|c| c.id);
+        rows.extend(broadcast);
+    }
+    tx.commit()?;
+    Ok(rows)
+}
+
+/// Writes back a batch of outcomes in one transaction. Returns how many rows failed for good.
+pub fn record(conn: &mut Connection, done: &[Done]) -> Result<usize> {
+    let tx = conn.transaction()?;
+    let mut failed = 0;
+    for d in done {
+        let gave_up = match &d.row.receipt_for {
+            None => record_broadcast_row(&tx, d)?,
+            Some(_) => record_receipt(&tx, d)?,
+        };
+        failed += usize::from(gave_up);
+    }
+    tx.commit()?;
+    Ok(failed)
+}
+
+fn record_broadcast_row(conn: &Connection, d: &Done) -> Result<bool> {
+    let id = d.row.id;
+    match &d.result {
+        Recorded::Sent => mark_sent(conn, id, d.at)?,
+        Recorded::Blocked(e) => {
+            conn.prepare_cached(
+                "UPDATE outbox SET state = 'blocked', last_error = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, e])?;
+            super::users::mark_blocked(conn, d.row.user_id)?;
+        }
+        Recorded::Later(at) => {
+            conn.prepare_cached(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = ?2
+                 WHERE id = ?1 AND state = 'sending'",
+            )?
+            .execute(params![id, ts(*at)])?;
+        }
+        Recorded::Retry {
+            error,
+            at,
+            max_attempts,
+        } => return mark_retry(conn, id, error, *at, *max_attempts),
+        Recorded::Failed(e) => {
+            mark_failed(conn, id, e)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn record_receipt(conn: &Connection, d: &Done) -> Result<bool> {
+    let id = d.row.id;
+    let delete = |conn: &Connection| -> Result<()> {
+        conn.prepare_cached("DELETE FROM receipt_outbox WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    };
+    match &d.result {
+        Recorded::Sent => delete(conn)?,
+        Recorded::Blocked(_) => {
+            delete(conn)?;
+            super::users::mark_blocked(conn, d.row.user_id)?;
+        }
+        Recorded::Later(at) => {
+            conn.prepare_cached(
+                "UPDATE receipt_outbox SET state = 'pending', next_attempt_at = ?2
+                 WHERE id = ?1 AND state = 'sending'",
+            )?
+            .execute(params![id, ts(*at)])?;
+        }
+        Recorded::Retry {
+            error,
+            at,
+            max_attempts,
+        } => {
+            if d.row.attempts + 1 >= *max_attempts {
+                delete(conn)?;
+                return Ok(true);
+            }
+            conn.prepare_cached(
+                "UPDATE receipt_outbox SET state = 'pending', attempts = attempts + 1,
+                     last_error = ?2, next_attempt_at = ?3
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, error, ts(*at)])?;
+        }
+        Recorded::Failed(_) => {
+            delete(conn)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Claimed rows the worker did not get to (a stop): back to pending, no attempt counted.
+pub fn release_all(conn: &mut Connection, rows: &[Claimed]) -> Result<()> {
+    let tx = conn.transaction()?;
+    for row in rows {
+        let sql = match row.receipt_for {
+            None => "UPDATE outbox SET state = 'pending' WHERE id = ?1 AND state = 'sending'",
+            Some(_) => {
+                "UPDATE receipt_outbox SET state = 'pending' WHERE id = ?1 AND state = 'sending'"
+            }
+        };
+        tx.prepare_cached(sql)?.execute([row.id])?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// After a crash, rows left `sending` may or may not have reached Telegram; sending them
 /// again repeats at most those that were in flight, which is the promise.
 pub fn reset_in_flight(conn: &Connection) -> Result<usize> {
-    Ok(conn.execute(
+    let broadcasts = conn.execute(
         "UPDATE outbox SET state = 'pending' WHERE state = 'sending'",
         [],
-    )?)
+    )?;
+    let receipts = conn.execute(
+        "UPDATE receipt_outbox SET state = 'pending' WHERE state = 'sending'",
+        [],
+    )?;
+    Ok(broadcasts + receipts)
 }
 
-/// Atomically takes the oldest due row of a queued broadcast. One statement, so a second
-/// claimer (there is none today) could never take the same row.
+/// Atomically takes the oldest due row of a queued broadcast (the worker takes batches with
+/// [`claim_batch`]; this one-row form serves tests that step through the queue).
 pub fn claim_next(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Claimed>> {
     Ok(conn
         .prepare_cached(
@@ -83,18 +315,7 @@ pub fn claim_next(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Claime
                  ORDER BY o.id LIMIT 1)
              RETURNING id, broadcast_id, user_id, lang, attempts",
         )?
-        .query_row([ts(now)], |r| {
-            let lang: String = r.get(3)?;
-            Ok(Claimed {
-                id: r.get(0)?,
-                broadcast_id: r.get(1)?,
-                user_id: r.get(2)?,
-                // The row is already claimed: failing here would leave it `sending` until a
-                // restart, so a language that no longer parses falls back to the default.
-                lang: Lang::parse(&lang).unwrap_or_default(),
-                attempts: r.get(4)?,
-            })
-        })
+        .query_row([ts(now)], |r| claimed_from(r, false))
         .optional()?)
 }
 
@@ -154,8 +375,12 @@ pub fn release(conn: &Connection, id: i64) -> Result<()> {
 pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     let at: Option<String> = conn
         .prepare_cached(
-            "SELECT MIN(o.next_attempt_at) FROM outbox o JOIN broadcasts b ON b.id = o.broadcast_id
-             WHERE o.state = 'pending' AND b.status = 'queued'",
+            "SELECT MIN(at) FROM (
+                 SELECT MIN(o.next_attempt_at) AS at FROM outbox o
+                 JOIN broadcasts b ON b.id = o.broadcast_id
+                 WHERE o.state = 'pending' AND b.status = 'queued'
+                 UNION ALL
+                 SELECT MIN(next_attempt_at) FROM receipt_outbox WHERE state = 'pending')",
         )?
         .query_row([], |r| r.get(0))?;
     Ok(at.as_deref().and_then(parse_ts))
@@ -249,6 +474,93 @@ mod tests {
                 release(c, row.id)?;
                 let again = claim_next(c, now())?.unwrap();
                 assert_eq!((again.id, again.attempts), (row.id, 0));
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_batch_takes_receipts_first_and_outcomes_are_written_together() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                queued(c, 5);
+                enqueue_receipt(c, 1, "E", Lang::En, now())?;
+                enqueue_receipt(c, 1, "E", Lang::En, now())?; // a repeat queues nothing
+                let batch = claim_batch(c, now(), 10, 2)?;
+                let users: Vec<_> = batch
+                    .iter()
+                    .map(|r| (r.user_id, r.receipt_for.clone()))
+                    .collect();
+                assert_eq!(users, vec![(1, Some("E".to_owned())), (1, None), (2, None)]);
+                assert_eq!(batch[0].lang, Lang::En);
+                let later = now() + chrono::Duration::seconds(5);
+                let done = |row: &Claimed, result| Done {
+                    row: row.clone(),
+                    result,
+                    at: now(),
+                };
+                let failed = record(
+                    c,
+                    &[
+                        done(&batch[0], Recorded::Sent),
+                        done(&batch[1], Recorded::Later(later)),
+                        done(&batch[2], Recorded::Failed("400".into())),
+                    ],
+                )?;
+                assert_eq!(failed, 1);
+                let receipts: i64 =
+                    c.query_row("SELECT COUNT(*) FROM receipt_outbox", [], |r| r.get(0))?;
+                assert_eq!(receipts, 0, "a sent receipt leaves the queue");
+                // The deferred row waits; the next two go.
+                let next: Vec<_> = claim_batch(c, now(), 10, 10)?
+                    .iter()
+                    .map(|r| r.user_id)
+                    .collect();
+                assert_eq!(next, vec![3, 4, 5]);
+                assert_eq!(claim_batch(c, later, 10, 10)?[0].user_id, 1);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_receipt_in_flight_at_a_crash_goes_out_again() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .with(|c| {
+                users::touch(c, 1, "x", None, Lang::Id, now()).unwrap();
+                enqueue_receipt(c, 1, "E", Lang::Id, now())?;
+                assert_eq!(claim_batch(c, now(), 10, 10)?.len(), 1);
+                assert!(claim_batch(c, now(), 10, 10)?.is_empty());
+                assert_eq!(reset_in_flight(c)?, 1);
+                let again = claim_batch(c, now(), 10, 10)?;
+                assert_eq!(again[0].receipt_for.as_deref(), Some("E"));
+                // Telegram down: retried with an attempt counted, then given up.
+                let retry = Recorded::Retry {
+                    error: "502".into(),
+                    at: now(),
+                    max_attempts: 2,
+                };
+                let d = Done {
+                    row: again[0].clone(),
+                    result: retry.clone(),
+                    at: now(),
+                };
+                assert_eq!(record(c, &[d])?, 0);
+                let row = claim_batch(c, now(), 10, 10)?.remove(0);
+                assert_eq!(row.attempts, 1);
+                assert_eq!(
+                    record(
+                        c,
+                        &[Done {
+                            row,
+                            result: retry,
+                            at: now()
+                        }]
+                    )?,
+                    1
+                );
                 Ok(())
             })
             .unwrap();

@@ -9,6 +9,7 @@ use teloxide::types::{ChatId, MaybeInaccessibleMessage, Me};
 use super::callback::CallbackData;
 use super::reply::{say, sent, stale};
 use super::{App, Caller, HandlerError, HandlerResult, PledgeDialogue, keyboards};
+use crate::delivery::Wakeup;
 use crate::domain::{Employment, FullName, Nip, UnitCode};
 use crate::i18n::Lang;
 use crate::store::pledges::Pledge;
@@ -362,6 +363,7 @@ pub async fn expect_button(bot: Bot, app: Arc<App>, caller: Caller, msg: Message
 
 /// Buttons of the pledge flow. Each is checked against the dialogue state it belongs to:
 /// a stale or forged button gets a short notice and changes nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn on_callback(
     bot: Bot,
     app: Arc<App>,
@@ -370,6 +372,7 @@ pub async fn on_callback(
     state: State,
     q: CallbackQuery,
     data: CallbackData,
+    wakeup: Wakeup,
 ) -> HandlerResult {
     let lang = caller.lang;
     let chat = dialogue.chat_id();
@@ -455,7 +458,9 @@ pub async fn on_callback(
             }
             show_pledge(&bot, &app, &caller, chat).await
         }
-        (CallbackData::PledgeConfirm, state) => confirm(bot, app, caller, dialogue, state, q).await,
+        (CallbackData::PledgeConfirm, state) => {
+            confirm(bot, app, caller, dialogue, state, q, wakeup).await
+        }
         (CallbackData::PledgeCancel, _) => {
             ack.await?;
             clear_buttons(&bot, &app, &caller, &q).await?;
@@ -466,7 +471,9 @@ pub async fn on_callback(
 }
 
 /// Confirms the pledge. Valid from any state for a registered user, and idempotent:
-/// a double tap or replayed callback leaves one row and shows the same receipt.
+/// a double tap or replayed callback leaves one row and shows the same receipt. A new
+/// pledge's receipt was queued with it and goes out through the outbox (durable); a repeat
+/// gets the existing receipt as a plain reply.
 async fn confirm(
     bot: Bot,
     app: Arc<App>,
@@ -474,6 +481,7 @@ async fn confirm(
     dialogue: PledgeDialogue,
     state: State,
     q: CallbackQuery,
+    wakeup: Wakeup,
 ) -> HandlerResult {
     if caller.record.registration.is_none() || !caller.private {
         return stale(&bot, &q, caller.lang).await;
@@ -485,13 +493,19 @@ async fn confirm(
         app::pledge::confirm(&app, caller.id, caller.lang),
     );
     let (p, created) = logged?;
+    if created {
+        wakeup.wake();
+    }
     ack?;
     if state != State::Idle {
         dialogue.exit().await?;
     }
+    if created {
+        return clear_buttons(&bot, &app, &caller, &q).await;
+    }
     let (cleared, receipt) = tokio::join!(
         clear_buttons(&bot, &app, &caller, &q),
-        send_receipt(&bot, &app, &caller, chat, &p, !created),
+        send_receipt(&bot, &app, &caller, chat, &p, true),
     );
     cleared.and(receipt)
 }

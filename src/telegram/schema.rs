@@ -211,6 +211,7 @@ async fn on_callback(
     state: State,
     q: CallbackQuery,
     data: CallbackData,
+    wakeup: crate::delivery::Wakeup,
 ) -> HandlerResult {
     let chat: ChatId = dialogue.chat_id();
     match data {
@@ -238,6 +239,6 @@ async fn on_callback(
         | CallbackData::NoneFits(_)) => qa::on_callback(bot, app, caller, q, data).await,
         CallbackData::Teach(action) => teach::on_callback(bot, app, caller, q, action).await,
         CallbackData::Grant(action) => roles::on_grant_button(bot, app, caller, q, action).await,
-        other => pledge::on_callback(bot, app, caller, dialogue, state, q, other).await,
+        other => pledge::on_callback(bot, app, caller, dialogue, state, q, other, wakeup).await,
     }
 }

@@ -42,6 +42,7 @@ mod wire;
 
 pub use log::Call;
 pub use messages::{SentKind, SentMessage};
+pub use rate_limit::{GROUP_BURST, PAID_PER_SECOND, PRIVATE_BURST};
 pub use server::FakeBotApi;
 pub use user::TestUser;
 

@@ -39,6 +39,8 @@ pub struct SentMessage {
     pub edits: u32,
     /// Deleted by `deleteMessage` (deleted messages stay in the list so indices are stable).
     pub deleted: bool,
+    /// Sent with `allow_paid_broadcast: true` (a paid broadcast, charged in Stars).
+    pub paid: bool,
 }
 
 impl SentMessage {
@@ -88,6 +90,7 @@ pub(crate) struct StoredMessage {
     pub(crate) file_name: Option<String>,
     pub(crate) edits: u32,
     pub(crate) deleted: bool,
+    pub(crate) paid: bool,
     /// The Bot API `Message` object in its current state.
     pub(crate) json: Value,
 }
@@ -105,6 +108,7 @@ impl StoredMessage {
             file_name: None,
             edits: 0,
             deleted: false,
+            paid: false,
             json,
         }
     }
@@ -120,6 +124,7 @@ impl StoredMessage {
             file_name: self.file_name.clone(),
             edits: self.edits,
             deleted: self.deleted,
+            paid: self.paid,
         }
     }
 }

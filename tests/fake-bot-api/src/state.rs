@@ -108,8 +108,9 @@ impl ServerState {
             return Err(err);
         }
         let limited = is_rate_limited(method);
+        let paid = limited && p.get("allow_paid_broadcast").and_then(value_bool) == Some(true);
         if limited {
-            self.rate.admit()?;
+            self.rate.admit(chat_id, paid)?;
         }
         let result = match method {
             "getMe" => Ok(me_json()),
@@ -164,9 +165,18 @@ impl ServerState {
             | "leaveChat" => Ok(json!(true)),
             _ => Err(ApiErr::new(404, "Not Found: method not found")),
         };
-        if result.is_ok() {
+        if let Ok(sent) = &result {
             if limited {
-                self.rate.record();
+                self.rate.record(chat_id, paid);
+            }
+            if paid {
+                self.log.paid_sends += 1;
+                let id = sent.get("message_id").and_then(value_i64);
+                if let (Some(c), Some(id)) = (chat_id, id)
+                    && let Some(m) = self.messages.get_mut(&(c, id as i32))
+                {
+                    m.paid = true;
+                }
             }
             if matches!(
                 method,

@@ -580,6 +580,65 @@ async fn chat_faults_and_rate_limit() {
 }
 
 #[tokio::test]
+async fn paid_sends_are_recorded_and_get_the_higher_limit() {
+    let api = FakeBotApi::start().await;
+    let bot = api.bot();
+    api.set_rate_limit(Some(2));
+    for chat in 30..32 {
+        bot.send_message(ChatId(chat), "free").await.unwrap();
+    }
+    let e = bot.send_message(ChatId(32), "free").await.unwrap_err();
+    assert!(matches!(e, RequestError::RetryAfter(_)), "{e:?}");
+    // Over the free limit, a paid send still goes (up to 1,000/s in all).
+    for chat in 32..40 {
+        bot.send_message(ChatId(chat), "paid")
+            .allow_paid_broadcast(true)
+            .await
+            .unwrap();
+    }
+    assert_eq!(api.paid_sends(), 8);
+    assert!(api.last_message_to(35).unwrap().paid);
+    assert!(!api.last_message_to(30).unwrap().paid);
+}
+
+#[tokio::test]
+async fn per_chat_limits_allow_a_short_burst_then_one_a_second() {
+    let api = FakeBotApi::start().await;
+    let bot = api.bot();
+    // Off by default: a conversation can be played at full speed.
+    for _ in 0..10 {
+        bot.send_message(ChatId(50), "fast").await.unwrap();
+    }
+    api.set_per_chat_limits(true);
+    for _ in 0..fake_bot_api::PRIVATE_BURST as usize {
+        bot.send_message(ChatId(51), "burst").await.unwrap();
+    }
+    let e = bot
+        .send_message(ChatId(51), "one too many")
+        .await
+        .unwrap_err();
+    let RequestError::RetryAfter(after) = e else {
+        panic!("expected RetryAfter, got {e:?}")
+    };
+    assert_eq!(after.seconds(), 1);
+    // Other chats are not held up by this one.
+    bot.send_message(ChatId(52), "other").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_050)).await;
+    bot.send_message(ChatId(51), "a second later")
+        .await
+        .unwrap();
+    // A group: 20 at once, then 20 a minute.
+    for _ in 0..fake_bot_api::GROUP_BURST as usize {
+        bot.send_message(ChatId(-100), "group").await.unwrap();
+    }
+    let e = bot.send_message(ChatId(-100), "group").await.unwrap_err();
+    let RequestError::RetryAfter(after) = e else {
+        panic!("expected RetryAfter, got {e:?}")
+    };
+    assert_eq!(after.seconds(), 3);
+}
+
+#[tokio::test]
 async fn raw_http_encodings_and_errors() {
     let api = FakeBotApi::start().await;
     let (status, body) = raw(&api, "GET", "/bot1:x/getMe", "text/plain", "").await;

@@ -1,5 +1,6 @@
 //! Broadcasts (HR announcements and reminders): drafts, confirmation with the recipients
-//! queued in the same transaction, scheduling, cancellation and progress.
+//! queued in the same transaction, scheduling and cancellation here; what `/broadcasts` and
+//! the progress reports read in `progress`, the scheduler's reminders in `reminders`.
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
@@ -8,7 +9,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use teloxide::types::MessageEntity;
 
 use super::{Corrupt, Result, audit, parse_ts, ts};
-use crate::domain::broadcast::{Audience, Progress};
+use crate::domain::broadcast::Audience;
+
+mod progress;
+mod reminders;
+
+pub use progress::{finish_if_done, list_page, progress, queued_ids, recent};
+pub use reminders::{create_reminder, reminder_exists};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -490,16 +497,20 @@ pub fn cancel_all_by(
 }
 
 /// The worker found the author of a running broadcast without the role: the broadcast is
-/// cancelled (audited under the system's id 0) together with the row it had just claimed.
+/// cancelled (audited under the system's id 0) together with the rows it had just claimed.
 pub fn cancel_orphaned(
     conn: &mut Connection,
     id: i64,
-    claimed_row: i64,
+    claimed_rows: &[i64],
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let tx = conn.transaction()?;
-    tx.prepare_cached("UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state = 'sending'")?
-        .execute([claimed_row])?;
+    for row in claimed_rows {
+        tx.prepare_cached(
+            "UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state = 'sending'",
+        )?
+        .execute([row])?;
+    }
     let open = get(&tx, id)?.is_some_and(|b| b.status.is_open());
     let n = if open {
         cancel_in(&tx, id, 0, now, " (author no longer HR)")?
@@ -508,128 +519,6 @@ pub fn cancel_orphaned(
     };
     tx.commit()?;
     Ok(n)
-}
-
-/// One page of `/broadcasts`: the open ones (scheduled, running) first so none is buried
-/// under finished reminders, then the rest; newest first within each. Drafts and skipped
-/// reminders are left out. Also returns how many there are in all.
-pub fn list_page(
-    conn: &Connection,
-    offset: usize,
-    limit: usize,
-) -> Result<(Vec<Broadcast>, usize)> {
-    let total: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM broadcasts WHERE status NOT IN ('draft', 'skipped')")?
-        .query_row([], |r| r.get(0))?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
-         ORDER BY status IN ('scheduled', 'queued') DESC, id DESC LIMIT ?1 OFFSET ?2"
-    ))?;
-    let rows = stmt.query_map([limit as i64, offset as i64], from_row)?;
-    Ok((
-        rows.collect::<rusqlite::Result<_>>()?,
-        usize::try_from(total).unwrap_or(0),
-    ))
-}
-
-pub fn progress(conn: &Connection, id: i64) -> Result<Progress> {
-    let mut p = Progress::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT state, COUNT(*) FROM outbox WHERE broadcast_id = ?1 GROUP BY state",
-    )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    for row in rows {
-        let (state, n) = row?;
-        p.total += n;
-        match state.as_str() {
-            "sent" => p.sent += n,
-            "failed" => p.failed += n,
-            "blocked" => p.blocked += n,
-            "cancelled" => p.cancelled += n,
-            _ => p.remaining += n,
-        }
-    }
-    Ok(p)
-}
-
-/// Marks a queued broadcast done once nothing is left. True when this call finished it.
-pub fn finish_if_done(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE broadcasts SET status = 'done', finished_at = ?2
-             WHERE id = ?1 AND status = 'queued' AND NOT EXISTS (
-                 SELECT 1 FROM outbox WHERE broadcast_id = ?1 AND state IN ('pending', 'sending'))",
-        )?
-        .execute(params![id, ts(now)])?;
-    Ok(n == 1)
-}
-
-/// Queued broadcasts with nothing left to send, e.g. an audience of nobody.
-pub fn queued_ids(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM broadcasts WHERE status = 'queued'")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The latest confirmed broadcasts and reminders, newest first, drafts left out.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Broadcast>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
-         ORDER BY id DESC LIMIT ?1"
-    ))?;
-    let rows = stmt.query_map([limit as i64], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn reminder_exists(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM broadcasts WHERE reminder_key = ?1")?
-        .query_row([key], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// A reminder due now. Created at most once per key (the unique column decides, even if two
-/// processes raced); when `send` is false it is recorded as skipped and nobody receives it.
-/// Returns the recipients queued, or None when the key already existed.
-#[allow(clippy::too_many_arguments)]
-pub fn create_reminder(
-    conn: &mut Connection,
-    key: &str,
-    message_key: &str,
-    audience: &Audience,
-    days_before: u32,
-    election: &str,
-    now: DateTime<Utc>,
-    send: bool,
-) -> Result<Option<usize>> {
-    let tx = conn.transaction()?;
-    let inserted = tx
-        .prepare_cached(
-            "INSERT OR IGNORE INTO broadcasts
-                 (kind, created_by, status, audience, mandatory, message_key, days_before,
-                  reminder_key, created_at, confirmed_at)
-             VALUES ('reminder', 0, ?1, ?2, 0, ?3, ?4, ?5, ?6, ?6)",
-        )?
-        .execute(params![
-            if send { "queued" } else { "skipped" },
-            audience.code(),
-            message_key,
-            days_before,
-            key,
-            ts(now)
-        ])?;
-    if inserted == 0 {
-        return Ok(None);
-    }
-    let id = tx.last_insert_rowid();
-    let n = if send {
-        enqueue(&tx, id, audience, false, election, now)?
-    } else {
-        0
-    };
-    tx.commit()?;
-    Ok(Some(n))
 }
 
 #[cfg(test)]
