@@ -80,6 +80,19 @@ const SETS: &[Set] = &[
         min_verdict: FRESH_MIN_VERDICT,
         min_rule: FRESH_MIN_RULE,
     },
+    // Held out, second edition (issue 11): 348 questions written before the matcher was changed
+    // for this set and never tuned on. Floors are its first measured score (94.5 % verdict,
+    // 92.5 % rule), raised only to just under later measurements.
+    Set {
+        name: "fresh2",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-fresh2.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: MIN_DECLINED,
+        min_verdict: FRESH2_MIN_VERDICT,
+        min_rule: FRESH2_MIN_RULE,
+    },
 ];
 
 const MIN_VERDICT: f64 = 95.0;
@@ -88,6 +101,8 @@ const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
 const FRESH_MIN_VERDICT: f64 = 90.0;
 const FRESH_MIN_RULE: f64 = 88.0;
+const FRESH2_MIN_VERDICT: f64 = 94.5;
+const FRESH2_MIN_RULE: f64 = 92.5;
 /// Across all sets: in-scope questions told they are off-topic.
 const MAX_WRONGLY_OFF_TOPIC: f64 = 3.0;
 
