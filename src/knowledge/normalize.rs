@@ -59,7 +59,10 @@ impl Normalizer {
     pub fn new() -> Normalizer {
         let dictionary = dictionary();
         Normalizer {
-            rewrites: lexicon::REWRITES.iter().copied().collect(),
+            rewrites: lexicon::REWRITES
+                .iter()
+                .flat_map(|t| t.iter().copied())
+                .collect(),
             reduplicated: lexicon::REDUPLICATED.iter().copied().collect(),
             phrases: lexicon::PHRASES
                 .iter()
