@@ -67,6 +67,17 @@ const SETS: &[Set] = &[
         min_verdict: MIN_VERDICT,
         min_rule: MIN_RULE,
     },
+    // The second tuning set (issue 11): new questions in the register of the held-out sets.
+    Set {
+        name: "tuning2",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning2.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: MIN_DECLINED,
+        min_verdict: MIN_VERDICT,
+        min_rule: MIN_RULE,
+    },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on.
     // Its floors are what the matcher reached when it was first measured (issue 11 asks for
     // 95 % verdict and 92 % rule here, not reached yet), so a change that loses ground fails.
