@@ -224,7 +224,8 @@ impl Normalizer {
 }
 
 /// Colloquial Jakarta/Javanese-influenced verb forms the stemmer does not know: "ngajak" (ajak),
-/// "nyebar" (sebar), "masang" (pasang), "nulis" (tulis), "ngelike", "laporin", "dishare".
+/// "nyebar" (sebar), "masang" (pasang), "nulis" (tulis), "ngelike", "laporin", "dishare", and the
+/// regional "bacoblos", "laporke".
 fn informal_candidates(word: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut bases = vec![word.to_owned()];
@@ -232,6 +233,10 @@ fn informal_candidates(word: &str) -> Vec<String> {
         bases.push(b.to_owned());
     }
     if let Some(b) = word.strip_suffix("nya").filter(|b| b.len() >= 3) {
+        bases.push(b.to_owned());
+    }
+    // Javanese "-ke" for "-kan": "laporke", "umumke".
+    if let Some(b) = word.strip_suffix("ke").filter(|b| b.len() >= 4) {
         bases.push(b.to_owned());
     }
     for b in bases {
@@ -259,6 +264,10 @@ fn informal_candidates(word: &str) -> Vec<String> {
             out.push(format!("t{r}"));
         }
         if let Some(r) = b.strip_prefix("di").filter(|r| r.len() >= 3) {
+            out.push(r.to_owned());
+        }
+        // Manado, Ambon and Banjar "ba-" for "ber-/me-": "bacoblos", "bapost".
+        if let Some(r) = b.strip_prefix("ba").filter(|r| r.len() >= 4) {
             out.push(r.to_owned());
         }
         out.push(b);

@@ -86,7 +86,7 @@ pub(crate) const FOCUS_SKIP: &[&str] = &[
     "asn", "pppk", "cpns", "honorer", "pegawai", "guru", "pejabat", "kepala", "i", "we", "you",
     "employee", "employees", "government", "officer", "official", "staff", "memberi", "memberikan",
     "beri", "kasih", "melakukan", "membuat", "ikut", "mengikuti", "turut", "make", "give", "do",
-    "take", "get", "go",
+    "take", "get", "go", "pergi", "datang", "come", "hadir",
 ];
 
 /// Words that mark the sentence carrying the question in a longer message.
