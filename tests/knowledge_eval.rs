@@ -135,6 +135,8 @@ struct Counts {
     in_scope: usize,
     in_top3: usize,
     wrongly_off_topic: usize,
+    /// In scope, but neither answered nor declined: the candidates were offered.
+    unsure: usize,
 }
 
 fn pct(n: usize, of: usize) -> f64 {
@@ -203,6 +205,7 @@ fn evaluate(matcher: &Matcher, name: &str, questions: &[Question]) -> Counts {
                         .any(|cand| cand.rule == id),
                 );
                 c.wrongly_off_topic += usize::from(m.decision == Decision::OffTopic);
+                c.unsure += usize::from(m.decision == Decision::Unsure);
             }
         }
         if m.rule != expected_rule {
@@ -254,8 +257,8 @@ fn the_matcher_meets_its_figures_on_every_set() {
         rows.push((set, evaluate(&matcher, set.name, &qs)));
     }
     println!(
-        "{:<8} {:>5} {:>8} {:>8} {:>9} {:>8} {:>11}",
-        "set", "n", "verdict", "rule", "declined", "top-3", "off-topic!"
+        "{:<8} {:>5} {:>8} {:>8} {:>9} {:>8} {:>11} {:>7}",
+        "set", "n", "verdict", "rule", "declined", "top-3", "off-topic!", "unsure"
     );
     let mut failures = Vec::new();
     let (mut in_scope, mut wrongly) = (0, 0);
@@ -264,8 +267,16 @@ fn the_matcher_meets_its_figures_on_every_set() {
         let declined = pct(c.off_scope_declined, c.off_scope);
         let top3 = pct(c.in_top3, c.in_scope);
         println!(
-            "{:<8} {:>5} {:>7.1}% {:>7.1}% {:>8.1}% {:>7.1}% {:>5}/{:<5}",
-            set.name, c.n, verdict, rule, declined, top3, c.wrongly_off_topic, c.in_scope
+            "{:<8} {:>5} {:>7.1}% {:>7.1}% {:>8.1}% {:>7.1}% {:>5}/{:<5} {:>7}",
+            set.name,
+            c.n,
+            verdict,
+            rule,
+            declined,
+            top3,
+            c.wrongly_off_topic,
+            c.in_scope,
+            c.unsure
         );
         in_scope += c.in_scope;
         wrongly += c.wrongly_off_topic;

@@ -57,6 +57,11 @@ const KEYWORD_WEIGHT: f32 = 0.5;
 /// else, which lowers every similarity (its share of the idf scale).
 const UNKNOWN_WEIGHT: f32 = 0.5;
 
+/// When the out-of-scope class wins a question that names the election, the best rule is still
+/// answered from this score if it leads the second rule by [`LEAD_RATIO`].
+const LEAD_FLOOR: f32 = 0.2;
+const LEAD_RATIO: f32 = 2.0;
+
 /// How many rules a match offers as candidates when the bot is unsure ("Maksud Anda salah satu
 /// ini?" shows two or three of them).
 pub const CANDIDATES: usize = 3;
@@ -257,9 +262,13 @@ impl Matcher {
             _ if ranking.taught => None,
             // A request to rate candidates is answered (the bot explains it does not rate), never
             // declined as off-topic, even when it is worded like small talk.
-            _ => best_rule.filter(|&(i, s)| {
-                Some(i) == self.never_declined && ranking.election_word && s >= NEVER_DECLINED_FLOOR
-            }),
+            _ => best_rule
+                .filter(|&(i, s)| {
+                    Some(i) == self.never_declined
+                        && ranking.election_word
+                        && s >= NEVER_DECLINED_FLOOR
+                })
+                .or_else(|| self.clear_lead(&ranking)),
         };
         let candidates: Vec<Candidate> = ranking
             .scores
@@ -306,6 +315,19 @@ impl Matcher {
                 }
             }
         }
+    }
+
+    /// The out-of-scope class won, yet the question names the election and one rule stands well
+    /// clear of the others: a question in scope worded unlike any example (a long story, a
+    /// dialect) loses to the out-of-scope class on its unknown words, not on its meaning.
+    fn clear_lead(&self, ranking: &Ranking) -> Option<(usize, f32)> {
+        if !ranking.election_word {
+            return None;
+        }
+        let mut rules = ranking.scores.iter().filter_map(|&(i, s)| i.map(|i| (i, s)));
+        let (best, s1) = rules.next()?;
+        let s2 = rules.next().map_or(0.0, |r| r.1);
+        (s1 >= LEAD_FLOOR && s1 >= LEAD_RATIO * s2).then_some((best, s1))
     }
 
     /// The best `n` candidates with their scores (`None` = out of scope), for evaluation output.
