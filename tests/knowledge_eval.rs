@@ -268,15 +268,7 @@ fn the_matcher_meets_its_figures_on_every_set() {
         let top3 = pct(c.in_top3, c.in_scope);
         println!(
             "{:<8} {:>5} {:>7.1}% {:>7.1}% {:>8.1}% {:>7.1}% {:>5}/{:<5} {:>7}",
-            set.name,
-            c.n,
-            verdict,
-            rule,
-            declined,
-            top3,
-            c.wrongly_off_topic,
-            c.in_scope,
-            c.unsure
+            set.name, c.n, verdict, rule, declined, top3, c.wrongly_off_topic, c.in_scope, c.unsure
         );
         in_scope += c.in_scope;
         wrongly += c.wrongly_off_topic;

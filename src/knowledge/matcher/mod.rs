@@ -324,7 +324,10 @@ impl Matcher {
         if !ranking.election_word {
             return None;
         }
-        let mut rules = ranking.scores.iter().filter_map(|&(i, s)| i.map(|i| (i, s)));
+        let mut rules = ranking
+            .scores
+            .iter()
+            .filter_map(|&(i, s)| i.map(|i| (i, s)));
         let (best, s1) = rules.next()?;
         let s2 = rules.next().map_or(0.0, |r| r.1);
         (s1 >= LEAD_FLOOR && s1 >= LEAD_RATIO * s2).then_some((best, s1))

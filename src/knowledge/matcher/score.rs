@@ -96,14 +96,17 @@ impl Matcher {
     }
 
     /// Feature counts of an analysed text (stems and neighbouring stem pairs), each occurrence
-    /// weighted by its sentence, plus the weight of words that matched no feature.
+    /// weighted by its sentence, plus the magnitude of the words that matched no feature. Each
+    /// unknown word is a dimension of its own, so their magnitude is the root of their squared
+    /// weights: a long story with many words the knowledge base never uses is not ten times as
+    /// far from every rule as a question with one such word, only about three times.
     pub(super) fn counts(
         &self,
         a: &Analysis,
         sentence_weight: &dyn Fn(usize) -> f32,
     ) -> (HashMap<u32, f32>, f32) {
         let mut counts: HashMap<u32, f32> = HashMap::new();
-        let mut unknown = 0f32;
+        let mut unknown: HashMap<&str, f32> = HashMap::new();
         for (si, s) in a.sentences.iter().enumerate() {
             let sw = sentence_weight(si);
             let mut prev: Option<u32> = None;
@@ -114,7 +117,7 @@ impl Matcher {
                     }
                 }
                 let Some(f) = self.feature_of(w) else {
-                    unknown += sw;
+                    *unknown.entry(w.as_str()).or_default() += sw;
                     prev = None;
                     continue;
                 };
@@ -130,6 +133,7 @@ impl Matcher {
                 prev = Some(f);
             }
         }
+        let unknown = unknown.values().map(|c| c * c).sum::<f32>().sqrt();
         (counts, unknown)
     }
 
