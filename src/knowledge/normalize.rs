@@ -141,7 +141,7 @@ impl Normalizer {
             if self.frames.contains(w.as_str()) {
                 after_frame = focus.is_none();
             }
-            let parts = match self.rewrites.get(w.as_str()) {
+            let parts = match self.rewrite_of(w) {
                 Some(r) => r.split(' ').collect::<Vec<_>>(),
                 None => vec![w.as_str()],
             };
@@ -181,6 +181,20 @@ impl Normalizer {
             is_question,
             focus,
         }
+    }
+
+    /// The rewrite of a word, or of the word without its possessive ("bojoku", "kakakmu"), which
+    /// the stemmer would strip but only after the rewrite had been missed.
+    fn rewrite_of(&self, w: &str) -> Option<&'static str> {
+        if let Some(r) = self.rewrites.get(w) {
+            return Some(r);
+        }
+        ["ku", "mu", "nya"]
+            .iter()
+            .filter_map(|p| w.strip_suffix(p))
+            .filter(|b| b.len() >= 3)
+            .find_map(|b| self.rewrites.get(b).copied())
+            .filter(|r| !r.is_empty())
     }
 
     /// The stem of one normalised word. `known` tells whether a form occurs in the knowledge base,

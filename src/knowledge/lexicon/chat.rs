@@ -176,6 +176,11 @@ pub(crate) const CHAT: &[(&str, &str)] = &[
     ("relative", "relative kerabat"),
     ("relatives", "relatives kerabat"),
     ("sibling", "sibling kerabat"),
+    ("ayah", "ayah kerabat"),
+    ("father", "father kerabat"),
+    ("mother", "mother kerabat"),
+    ("son", "son kerabat"),
+    ("daughter", "daughter kerabat"),
     ("siblings", "siblings kerabat"),
 ];
 

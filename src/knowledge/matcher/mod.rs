@@ -62,6 +62,13 @@ const UNKNOWN_WEIGHT: f32 = 0.5;
 const LEAD_FLOOR: f32 = 0.2;
 const LEAD_RATIO: f32 = 2.0;
 
+/// Rules about the rules in general (what the sanctions are, which law, when the rules apply).
+/// A question that also names an act belongs to the act's rule, whose answer gives that act's
+/// sanction and basis ("Apa hukumannya kalau ASN ikut kampanye?" is about attending campaigns).
+const GENERAL_RULES: &[&str] = &["sanctions", "legal_basis", "applies_when"];
+/// How close an act's rule must come to a general rule on top for the act to take its place.
+const ACT_OVER_GENERAL: f32 = 0.4;
+
 /// How many rules a match offers as candidates when the bot is unsure ("Maksud Anda salah satu
 /// ini?" shows two or three of them).
 pub const CANDIDATES: usize = 3;
@@ -179,6 +186,8 @@ pub struct Matcher {
     max_idf: f32,
     /// Index of `candidate_recommendation` among `ids`.
     never_declined: Option<usize>,
+    /// Indices of [`GENERAL_RULES`] among `ids`.
+    general: Vec<usize>,
     /// Features of the words in `lexicon::ELECTION_TERMS`.
     election_terms: HashSet<u32>,
     model: Linear,
@@ -207,6 +216,10 @@ impl Matcher {
         let never_declined = ids
             .iter()
             .position(|id| id.as_str() == check::CANDIDATE_RECOMMENDATION);
+        let general = GENERAL_RULES
+            .iter()
+            .filter_map(|g| ids.iter().position(|id| id.as_str() == *g))
+            .collect();
         let n_features = vocabulary.names.len();
         let typos = TypoIndex::new(&vocabulary.word_count, normalizer.lexicon_words());
         let mut matcher = Matcher {
@@ -225,6 +238,7 @@ impl Matcher {
             profile_postings: vec![Vec::new(); n_features],
             max_idf: 1.0,
             never_declined,
+            general,
             election_terms: HashSet::new(),
             model: Linear::train(&[], 0, 0),
             taught: RwLock::new(Arc::new(Vec::new())),

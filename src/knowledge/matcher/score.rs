@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
+use super::super::kb::Verdict;
 use super::super::normalize::Analysis;
 use super::train::char_ngrams;
 use super::{
-    BIGRAM_WEIGHT, Class, FOCUS_WEIGHT, MODEL_WEIGHT, Matcher, NEAREST_WEIGHT, NGRAM_WEIGHT,
-    NO_ELECTION_TERM, Ranking, UNKNOWN_WEIGHT, Vector,
+    ACT_OVER_GENERAL, BIGRAM_WEIGHT, CANDIDATES, Class, FOCUS_WEIGHT, MODEL_WEIGHT, Matcher,
+    NEAREST_WEIGHT, NGRAM_WEIGHT, NO_ELECTION_TERM, Ranking, UNKNOWN_WEIGHT, Vector,
 };
 
 impl Matcher {
@@ -82,12 +83,37 @@ impl Matcher {
             }
         }
         ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if taught.is_none() {
+            self.prefer_the_act(&mut ranking);
+        }
         Ranking {
             scores: ranking,
             lang,
             election_word,
             words,
             taught: taught.is_some(),
+        }
+    }
+
+    /// A general rule on top yields to the act the question names, when that act's rule comes
+    /// close (see [`super::GENERAL_RULES`]); the two swap places and scores.
+    fn prefer_the_act(&self, ranking: &mut [(Option<usize>, f32)]) {
+        let Some(&(Some(top), s_top)) = ranking.first() else {
+            return;
+        };
+        if !self.general.contains(&top) {
+            return;
+        }
+        let act = ranking.iter().take(CANDIDATES).position(|&(i, s)| {
+            i.is_some_and(|i| {
+                !self.general.contains(&i) && self.kb.verdict(self.ids[i]) != Verdict::Info
+            }) && s >= ACT_OVER_GENERAL * s_top
+        });
+        if let Some(j) = act {
+            let s_act = ranking[j].1;
+            ranking.swap(0, j);
+            ranking[0].1 = s_top;
+            ranking[j].1 = s_act;
         }
     }
 
