@@ -30,6 +30,8 @@ use train::{TrainingKind, Vocabulary, training_texts};
 /// mostly done by the out-of-scope class winning, and this catches questions with too little in
 /// them to match anything ("boleh gak ya pak?").
 const THRESHOLD: f32 = 0.22;
+/// A single word ("pemilu?") names a topic, not a question: the bot offers the candidates.
+const MIN_ANSWER_WORDS: usize = 2;
 /// The least score the never-declined rule (`candidate_recommendation`) needs when the question
 /// would otherwise be declined.
 const NEVER_DECLINED_FLOOR: f32 = 0.1;
@@ -61,6 +63,9 @@ const UNKNOWN_WEIGHT: f32 = 0.5;
 /// answered from this score if it leads the second rule by [`LEAD_RATIO`].
 const LEAD_FLOOR: f32 = 0.2;
 const LEAD_RATIO: f32 = 2.0;
+/// A question of a word or two ("pemilu?") says too little to be answered against the
+/// out-of-scope class.
+const LEAD_MIN_WORDS: usize = 3;
 
 /// Rules about the rules in general (what the sanctions are, which law, when the rules apply).
 /// A question that also names an act belongs to the act's rule, whose answer gives that act's
@@ -271,7 +276,11 @@ impl Matcher {
         let ranking = self.rank(text);
         let best_rule = ranking.scores.iter().find_map(|&(i, s)| i.map(|i| (i, s)));
         let pick = match ranking.scores.first() {
-            Some(&(Some(i), s)) if s >= THRESHOLD || ranking.taught => Some((i, s)),
+            Some(&(Some(i), s))
+                if (s >= THRESHOLD && ranking.words >= MIN_ANSWER_WORDS) || ranking.taught =>
+            {
+                Some((i, s))
+            }
             // Taught as off-topic: nothing overrides the admin.
             _ if ranking.taught => None,
             // A request to rate candidates is answered (the bot explains it does not rate), never
@@ -335,7 +344,7 @@ impl Matcher {
     /// clear of the others: a question in scope worded unlike any example (a long story, a
     /// dialect) loses to the out-of-scope class on its unknown words, not on its meaning.
     fn clear_lead(&self, ranking: &Ranking) -> Option<(usize, f32)> {
-        if !ranking.election_word {
+        if !ranking.election_word || ranking.words < LEAD_MIN_WORDS {
             return None;
         }
         let mut rules = ranking
