@@ -32,6 +32,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("take", "part", ""),
     ("cast", "ballot", "vote ballot"),
     ("stay", "home", "abstain"),
+    ("vote", "buying", "money politics"),
+    ("buy", "votes", "money politics"),
+    ("village", "chief", "kepala desa"),
     // Campaigns, volunteers, banners and elections that are not the election: a health campaign is
     // outreach, a disaster volunteer is no campaign volunteer, a shop banner is an advertisement,
     // choosing a cooperative's chair is no election.
