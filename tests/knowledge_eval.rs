@@ -2,8 +2,9 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes). The same figures are measured on held-out questions, so the knowledge base never
-//! contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
+//! look-alikes), a second tuning set of the same kind, and two held-out sets never tuned on
+//! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
+//! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
 
 use netralitas_bot::knowledge::{CANDIDATES, Decision, Matcher, RuleId, kb};
@@ -22,7 +23,7 @@ struct Set {
     source: Source,
     /// The development set must stay perfect: the knowledge base is written against it.
     all_rules_right: bool,
-    /// Share of off-topic look-alikes declined; the hard set has always declined all but a few.
+    /// Share of off-topic look-alikes declined, just under what each set last measured.
     min_declined: f64,
     /// Verdict and rule accuracy floors.
     min_verdict: f64,
@@ -53,9 +54,9 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-hard.jsonl"
         )),
         all_rules_right: false,
-        min_declined: 95.0,
-        min_verdict: MIN_VERDICT,
-        min_rule: MIN_RULE,
+        min_declined: 98.0,
+        min_verdict: 99.0,
+        min_rule: 98.7,
     },
     Set {
         name: "tuning",
@@ -63,9 +64,9 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-tuning.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
-        min_verdict: MIN_VERDICT,
-        min_rule: MIN_RULE,
+        min_declined: 97.0,
+        min_verdict: 98.9,
+        min_rule: 98.6,
     },
     // The second tuning set (issue 11): new questions in the register of the held-out sets.
     Set {
@@ -74,33 +75,34 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-tuning2.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
-        min_verdict: MIN_VERDICT,
-        min_rule: MIN_RULE,
+        min_declined: 97.0,
+        min_verdict: 97.9,
+        min_rule: 96.3,
     },
-    // Held out: written from the domain brief before the matcher was tuned and never tuned on.
-    // Its floors are what the matcher reached when it was first measured (issue 11 asks for
-    // 95 % verdict and 92 % rule here, not reached yet), so a change that loses ground fails.
+    // Held out: written from the domain brief before the matcher was tuned and never tuned on
+    // (only its aggregate figures are ever read). Its floors sit just under the last measurement
+    // (93.6 % verdict, 92.2 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
+    // change that loses ground fails.
     Set {
         name: "fresh",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-fresh.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
+        min_declined: 94.0,
         min_verdict: FRESH_MIN_VERDICT,
         min_rule: FRESH_MIN_RULE,
     },
     // Held out, second edition (issue 11): 348 questions written before the matcher was changed
-    // for this set and never tuned on. Floors are its first measured score (94.5 % verdict,
-    // 92.5 % rule), raised only to just under later measurements.
+    // and never tuned on. First measured at 94.5 % verdict, 92.5 % rule; the floors sit just under
+    // the last measurement (97.1 %, 96.0 %).
     Set {
         name: "fresh2",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-fresh2.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
+        min_declined: 97.9,
         min_verdict: FRESH2_MIN_VERDICT,
         min_rule: FRESH2_MIN_RULE,
     },
@@ -110,10 +112,10 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
-const FRESH_MIN_VERDICT: f64 = 90.0;
-const FRESH_MIN_RULE: f64 = 88.0;
-const FRESH2_MIN_VERDICT: f64 = 94.5;
-const FRESH2_MIN_RULE: f64 = 92.5;
+const FRESH_MIN_VERDICT: f64 = 93.5;
+const FRESH_MIN_RULE: f64 = 92.1;
+const FRESH2_MIN_VERDICT: f64 = 97.0;
+const FRESH2_MIN_RULE: f64 = 95.9;
 /// Across all sets: in-scope questions told they are off-topic.
 const MAX_WRONGLY_OFF_TOPIC: f64 = 3.0;
 
