@@ -1,7 +1,7 @@
 //! Scoring one question against every class: its features, the similarities to examples and
 //! profiles, and the classifier's probabilities blended into one ranking.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::super::kb::Verdict;
 use super::super::normalize::Analysis;
@@ -132,7 +132,8 @@ impl Matcher {
         sentence_weight: &dyn Fn(usize) -> f32,
     ) -> (HashMap<u32, f32>, f32) {
         let mut counts: HashMap<u32, f32> = HashMap::new();
-        let mut unknown: HashMap<&str, f32> = HashMap::new();
+        // Ordered, so that the sum below is the same on every call (classifying is deterministic).
+        let mut unknown: BTreeMap<&str, f32> = BTreeMap::new();
         for (si, s) in a.sentences.iter().enumerate() {
             let sw = sentence_weight(si);
             let mut prev: Option<u32> = None;
