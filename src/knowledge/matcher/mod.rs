@@ -29,7 +29,11 @@ use train::{TrainingKind, Vocabulary, training_texts};
 /// development questions and our own harder sets, correct answers score from ~0.3 up; declining is
 /// mostly done by the out-of-scope class winning, and this catches questions with too little in
 /// them to match anything ("boleh gak ya pak?").
-const THRESHOLD: f32 = 0.22;
+const THRESHOLD: f32 = 0.18;
+/// From this score the best rule is answered whatever the runner-up scores; between
+/// [`THRESHOLD`] and here, only when it scores [`NEAR_THRESHOLD_LEAD`] times the runner-up.
+const CLEAR_SCORE: f32 = 0.22;
+const NEAR_THRESHOLD_LEAD: f32 = 1.6;
 /// A single word ("pemilu?") names a topic, not a question: the bot offers the candidates.
 const MIN_ANSWER_WORDS: usize = 2;
 /// The least score the never-declined rule (`candidate_recommendation`) needs when the question
@@ -277,7 +281,10 @@ impl Matcher {
         let best_rule = ranking.scores.iter().find_map(|&(i, s)| i.map(|i| (i, s)));
         let pick = match ranking.scores.first() {
             Some(&(Some(i), s))
-                if (s >= THRESHOLD && ranking.words >= MIN_ANSWER_WORDS) || ranking.taught =>
+                if (s >= THRESHOLD
+                    && ranking.words >= MIN_ANSWER_WORDS
+                    && self.leads(&ranking, s))
+                    || ranking.taught =>
             {
                 Some((i, s))
             }
@@ -338,6 +345,18 @@ impl Matcher {
                 }
             }
         }
+    }
+
+    /// Just above the threshold a rule is answered only with a clear lead over the runner-up:
+    /// between two rules that both half fit, the user picks.
+    fn leads(&self, ranking: &Ranking, s1: f32) -> bool {
+        let s2 = ranking
+            .scores
+            .iter()
+            .filter_map(|&(i, s)| i.map(|_| s))
+            .nth(1)
+            .unwrap_or(0.0);
+        s1 >= CLEAR_SCORE || s1 >= NEAR_THRESHOLD_LEAD * s2
     }
 
     /// The out-of-scope class won, yet the question names the election and one rule stands well
