@@ -55,8 +55,8 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 98.0,
-        min_verdict: 99.0,
-        min_rule: 98.7,
+        min_verdict: 99.4,
+        min_rule: 99.1,
     },
     Set {
         name: "tuning",
@@ -81,7 +81,7 @@ const SETS: &[Set] = &[
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
-    // (93.6 % verdict, 92.2 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
+    // (93.8 % verdict, 92.4 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
     // change that loses ground fails.
     Set {
         name: "fresh",
@@ -112,8 +112,8 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
-const FRESH_MIN_VERDICT: f64 = 93.5;
-const FRESH_MIN_RULE: f64 = 92.1;
+const FRESH_MIN_VERDICT: f64 = 93.7;
+const FRESH_MIN_RULE: f64 = 92.3;
 const FRESH2_MIN_VERDICT: f64 = 97.0;
 const FRESH2_MIN_RULE: f64 = 95.9;
 /// Across all sets: in-scope questions told they are off-topic.
