@@ -1,5 +1,5 @@
 //! Time per question of `Matcher::classify`, in process: `cargo bench --bench matcher`.
-//! Uses the development questions and our own hard and tuning sets (or a built-in sample when
+//! Uses the development questions and our own hard and two tuning sets (or a built-in sample when
 //! the development questions are absent), repeated to at least 20,000 calls, and prints the time
 //! to build the matcher, the median, p99 and throughput; then again with 200 questions taught in
 //! the deployment, which every classify also compares against.
@@ -19,9 +19,10 @@ const DEV_SETS: [&str; 2] = [
         "/../shared/domain/questions-dev-added.jsonl"
     ),
 ];
-const OWN_SETS: [&str; 2] = [
+const OWN_SETS: [&str; 3] = [
     include_str!("../src/knowledge/testdata/questions-hard.jsonl"),
     include_str!("../src/knowledge/testdata/questions-tuning.jsonl"),
+    include_str!("../src/knowledge/testdata/questions-tuning2.jsonl"),
 ];
 const MIN_CALLS: usize = 20_000;
 const TAUGHT: usize = 200;

@@ -2,8 +2,9 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes). The same figures are measured on held-out questions, so the knowledge base never
-//! contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
+//! look-alikes), a second tuning set of the same kind, and two held-out sets never tuned on
+//! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
+//! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
 
 use netralitas_bot::knowledge::{CANDIDATES, Decision, Matcher, RuleId, kb};
@@ -22,7 +23,7 @@ struct Set {
     source: Source,
     /// The development set must stay perfect: the knowledge base is written against it.
     all_rules_right: bool,
-    /// Share of off-topic look-alikes declined; the hard set has always declined all but a few.
+    /// Share of off-topic look-alikes declined, just under what each set last measured.
     min_declined: f64,
     /// Verdict and rule accuracy floors.
     min_verdict: f64,
@@ -53,9 +54,9 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-hard.jsonl"
         )),
         all_rules_right: false,
-        min_declined: 95.0,
-        min_verdict: MIN_VERDICT,
-        min_rule: MIN_RULE,
+        min_declined: 98.0,
+        min_verdict: 99.4,
+        min_rule: 99.1,
     },
     Set {
         name: "tuning",
@@ -63,22 +64,47 @@ const SETS: &[Set] = &[
             "../src/knowledge/testdata/questions-tuning.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
-        min_verdict: MIN_VERDICT,
-        min_rule: MIN_RULE,
+        min_declined: 97.0,
+        min_verdict: 98.9,
+        min_rule: 98.6,
     },
-    // Held out: written from the domain brief before the matcher was tuned and never tuned on.
-    // Its floors are what the matcher reached when it was first measured (issue 11 asks for
-    // 95 % verdict and 92 % rule here, not reached yet), so a change that loses ground fails.
+    // The second tuning set (issue 11): new questions in the register of the held-out sets.
+    Set {
+        name: "tuning2",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning2.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 97.0,
+        min_verdict: 97.9,
+        min_rule: 96.3,
+    },
+    // Held out: written from the domain brief before the matcher was tuned and never tuned on
+    // (only its aggregate figures are ever read). Its floors sit just under the last measurement
+    // (93.8 % verdict, 92.4 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
+    // change that loses ground fails.
     Set {
         name: "fresh",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-fresh.jsonl"
         )),
         all_rules_right: false,
-        min_declined: MIN_DECLINED,
+        min_declined: 94.0,
         min_verdict: FRESH_MIN_VERDICT,
         min_rule: FRESH_MIN_RULE,
+    },
+    // Held out, second edition (issue 11): 348 questions written before the matcher was changed
+    // and never tuned on. First measured at 94.5 % verdict, 92.5 % rule; the floors sit just under
+    // the last measurement (97.1 %, 96.0 %).
+    Set {
+        name: "fresh2",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-fresh2.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 97.9,
+        min_verdict: FRESH2_MIN_VERDICT,
+        min_rule: FRESH2_MIN_RULE,
     },
 ];
 
@@ -86,8 +112,10 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
-const FRESH_MIN_VERDICT: f64 = 90.0;
-const FRESH_MIN_RULE: f64 = 88.0;
+const FRESH_MIN_VERDICT: f64 = 93.7;
+const FRESH_MIN_RULE: f64 = 92.3;
+const FRESH2_MIN_VERDICT: f64 = 97.0;
+const FRESH2_MIN_RULE: f64 = 95.9;
 /// Across all sets: in-scope questions told they are off-topic.
 const MAX_WRONGLY_OFF_TOPIC: f64 = 3.0;
 
@@ -109,6 +137,8 @@ struct Counts {
     in_scope: usize,
     in_top3: usize,
     wrongly_off_topic: usize,
+    /// In scope, but neither answered nor declined: the candidates were offered.
+    unsure: usize,
 }
 
 fn pct(n: usize, of: usize) -> f64 {
@@ -177,6 +207,7 @@ fn evaluate(matcher: &Matcher, name: &str, questions: &[Question]) -> Counts {
                         .any(|cand| cand.rule == id),
                 );
                 c.wrongly_off_topic += usize::from(m.decision == Decision::OffTopic);
+                c.unsure += usize::from(m.decision == Decision::Unsure);
             }
         }
         if m.rule != expected_rule {
@@ -228,8 +259,8 @@ fn the_matcher_meets_its_figures_on_every_set() {
         rows.push((set, evaluate(&matcher, set.name, &qs)));
     }
     println!(
-        "{:<8} {:>5} {:>8} {:>8} {:>9} {:>8} {:>11}",
-        "set", "n", "verdict", "rule", "declined", "top-3", "off-topic!"
+        "{:<8} {:>5} {:>8} {:>8} {:>9} {:>8} {:>11} {:>7}",
+        "set", "n", "verdict", "rule", "declined", "top-3", "off-topic!", "unsure"
     );
     let mut failures = Vec::new();
     let (mut in_scope, mut wrongly) = (0, 0);
@@ -238,8 +269,8 @@ fn the_matcher_meets_its_figures_on_every_set() {
         let declined = pct(c.off_scope_declined, c.off_scope);
         let top3 = pct(c.in_top3, c.in_scope);
         println!(
-            "{:<8} {:>5} {:>7.1}% {:>7.1}% {:>8.1}% {:>7.1}% {:>5}/{:<5}",
-            set.name, c.n, verdict, rule, declined, top3, c.wrongly_off_topic, c.in_scope
+            "{:<8} {:>5} {:>7.1}% {:>7.1}% {:>8.1}% {:>7.1}% {:>5}/{:<5} {:>7}",
+            set.name, c.n, verdict, rule, declined, top3, c.wrongly_off_topic, c.in_scope, c.unsure
         );
         in_scope += c.in_scope;
         wrongly += c.wrongly_off_topic;

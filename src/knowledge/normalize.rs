@@ -59,7 +59,10 @@ impl Normalizer {
     pub fn new() -> Normalizer {
         let dictionary = dictionary();
         Normalizer {
-            rewrites: lexicon::REWRITES.iter().copied().collect(),
+            rewrites: lexicon::REWRITES
+                .iter()
+                .flat_map(|t| t.iter().copied())
+                .collect(),
             reduplicated: lexicon::REDUPLICATED.iter().copied().collect(),
             phrases: lexicon::PHRASES
                 .iter()
@@ -138,7 +141,7 @@ impl Normalizer {
             if self.frames.contains(w.as_str()) {
                 after_frame = focus.is_none();
             }
-            let parts = match self.rewrites.get(w.as_str()) {
+            let parts = match self.rewrite_of(w) {
                 Some(r) => r.split(' ').collect::<Vec<_>>(),
                 None => vec![w.as_str()],
             };
@@ -178,6 +181,20 @@ impl Normalizer {
             is_question,
             focus,
         }
+    }
+
+    /// The rewrite of a word, or of the word without its possessive ("bojoku", "kakakmu"), which
+    /// the stemmer would strip but only after the rewrite had been missed.
+    fn rewrite_of(&self, w: &str) -> Option<&'static str> {
+        if let Some(r) = self.rewrites.get(w) {
+            return Some(r);
+        }
+        ["ku", "mu", "nya"]
+            .iter()
+            .filter_map(|p| w.strip_suffix(p))
+            .filter(|b| b.len() >= 3)
+            .find_map(|b| self.rewrites.get(b).copied())
+            .filter(|r| !r.is_empty())
     }
 
     /// The stem of one normalised word. `known` tells whether a form occurs in the knowledge base,
@@ -221,7 +238,8 @@ impl Normalizer {
 }
 
 /// Colloquial Jakarta/Javanese-influenced verb forms the stemmer does not know: "ngajak" (ajak),
-/// "nyebar" (sebar), "masang" (pasang), "nulis" (tulis), "ngelike", "laporin", "dishare".
+/// "nyebar" (sebar), "masang" (pasang), "nulis" (tulis), "ngelike", "laporin", "dishare", and the
+/// regional "bacoblos", "laporke".
 fn informal_candidates(word: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut bases = vec![word.to_owned()];
@@ -229,6 +247,10 @@ fn informal_candidates(word: &str) -> Vec<String> {
         bases.push(b.to_owned());
     }
     if let Some(b) = word.strip_suffix("nya").filter(|b| b.len() >= 3) {
+        bases.push(b.to_owned());
+    }
+    // Javanese "-ke" for "-kan": "laporke", "umumke".
+    if let Some(b) = word.strip_suffix("ke").filter(|b| b.len() >= 4) {
         bases.push(b.to_owned());
     }
     for b in bases {
@@ -256,6 +278,10 @@ fn informal_candidates(word: &str) -> Vec<String> {
             out.push(format!("t{r}"));
         }
         if let Some(r) = b.strip_prefix("di").filter(|r| r.len() >= 3) {
+            out.push(r.to_owned());
+        }
+        // Manado, Ambon and Banjar "ba-" for "ber-/me-": "bacoblos", "bapost".
+        if let Some(r) = b.strip_prefix("ba").filter(|r| r.len() >= 4) {
             out.push(r.to_owned());
         }
         out.push(b);
