@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::{HR_ID, TestApp, TestUser, asn, spawn_app_with};
 
-const EXPORTS: usize = 5;
+const EXPORTS: usize = 20;
 
 /// One round trip from a user never seen before (a person doesn't send /status many times a
 /// second; a fresh user also pays the first-contact write).
