@@ -79,6 +79,19 @@ const SETS: &[Set] = &[
         min_verdict: 97.9,
         min_rule: 96.3,
     },
+    // The third tuning set (issue 11, third pass): what made the matcher unsure or wrong on the
+    // held-out sets' aggregate figures (short colloquial questions, synonyms the knowledge base
+    // doesn't use, long stories, mixed Indonesian-English, regional words); tuned on.
+    Set {
+        name: "tuning3",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning3.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 90.0,
+        min_verdict: 90.0,
+        min_rule: 90.0,
+    },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
     // (93.8 % verdict, 92.4 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
