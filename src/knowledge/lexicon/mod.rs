@@ -28,6 +28,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("ikut", "memilih", "coblos memilih"),
     ("ikut", "pilih", "coblos pilih"),
     ("ikut", "mencoblos", "coblos"),
+    // Taking part in a group is joining it.
+    ("ikut", "grup", "gabung grup"),
     ("masa", "sih", ""),
     ("take", "part", ""),
     ("cast", "ballot", "vote ballot"),
