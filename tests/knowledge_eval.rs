@@ -2,7 +2,7 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes), a second tuning set of the same kind, and two held-out sets never tuned on
+//! look-alikes), a second and a third tuning set of the same kind, and two held-out sets never tuned on
 //! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
 //! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
@@ -55,7 +55,7 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 98.0,
-        min_verdict: 99.4,
+        min_verdict: 99.6,
         min_rule: 99.1,
     },
     Set {
@@ -65,8 +65,8 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 97.0,
-        min_verdict: 98.9,
-        min_rule: 98.6,
+        min_verdict: 99.6,
+        min_rule: 99.6,
     },
     // The second tuning set (issue 11): new questions in the register of the held-out sets.
     Set {
@@ -76,25 +76,26 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 97.0,
-        min_verdict: 97.9,
-        min_rule: 96.3,
+        min_verdict: 98.6,
+        min_rule: 98.2,
     },
-    // The third tuning set (issue 11, third pass): what made the matcher unsure or wrong on the
-    // held-out sets' aggregate figures (short colloquial questions, synonyms the knowledge base
-    // doesn't use, long stories, mixed Indonesian-English, regional words); tuned on.
+    // The third tuning set (issue 11, third pass): 211 questions aimed at what makes the matcher
+    // unsure (short colloquial questions, synonyms the knowledge base doesn't use, long stories,
+    // mixed Indonesian-English, regional words, doubting forms) and 20 off-topic look-alikes;
+    // first measured at 95.7 % verdict, 93.5 % rule, then tuned on.
     Set {
         name: "tuning3",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-tuning3.jsonl"
         )),
         all_rules_right: false,
-        min_declined: 90.0,
-        min_verdict: 90.0,
-        min_rule: 90.0,
+        min_declined: 94.0,
+        min_verdict: 99.0,
+        min_rule: 97.7,
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
-    // (93.8 % verdict, 92.4 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
+    // (94.3 % verdict, 92.9 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
     // change that loses ground fails.
     Set {
         name: "fresh",
@@ -125,8 +126,8 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
-const FRESH_MIN_VERDICT: f64 = 93.7;
-const FRESH_MIN_RULE: f64 = 92.3;
+const FRESH_MIN_VERDICT: f64 = 94.2;
+const FRESH_MIN_RULE: f64 = 92.8;
 const FRESH2_MIN_VERDICT: f64 = 97.0;
 const FRESH2_MIN_RULE: f64 = 95.9;
 /// Across all sets: in-scope questions told they are off-topic.
