@@ -2,7 +2,7 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes), a second tuning set of the same kind, and two held-out sets never tuned on
+//! look-alikes), a second and a third tuning set of the same kind, and two held-out sets never tuned on
 //! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
 //! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
@@ -55,7 +55,7 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 98.0,
-        min_verdict: 99.4,
+        min_verdict: 99.6,
         min_rule: 99.1,
     },
     Set {
@@ -65,8 +65,8 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 97.0,
-        min_verdict: 98.9,
-        min_rule: 98.6,
+        min_verdict: 99.6,
+        min_rule: 99.6,
     },
     // The second tuning set (issue 11): new questions in the register of the held-out sets.
     Set {
@@ -76,12 +76,26 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 97.0,
-        min_verdict: 97.9,
-        min_rule: 96.3,
+        min_verdict: 98.6,
+        min_rule: 98.2,
+    },
+    // The third tuning set (issue 11, third pass): 211 questions aimed at what makes the matcher
+    // unsure (short colloquial questions, synonyms the knowledge base doesn't use, long stories,
+    // mixed Indonesian-English, regional words, doubting forms) and 20 off-topic look-alikes;
+    // first measured at 95.7 % verdict, 93.5 % rule, then tuned on.
+    Set {
+        name: "tuning3",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning3.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 94.0,
+        min_verdict: 99.0,
+        min_rule: 97.7,
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
-    // (93.8 % verdict, 92.4 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
+    // (94.3 % verdict, 92.9 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
     // change that loses ground fails.
     Set {
         name: "fresh",
@@ -112,8 +126,8 @@ const MIN_VERDICT: f64 = 95.0;
 const MIN_RULE: f64 = 92.0;
 const MIN_DECLINED: f64 = 90.0;
 const MIN_TOP3: f64 = 97.0;
-const FRESH_MIN_VERDICT: f64 = 93.7;
-const FRESH_MIN_RULE: f64 = 92.3;
+const FRESH_MIN_VERDICT: f64 = 94.2;
+const FRESH_MIN_RULE: f64 = 92.8;
 const FRESH2_MIN_VERDICT: f64 = 97.0;
 const FRESH2_MIN_RULE: f64 = 95.9;
 /// Across all sets: in-scope questions told they are off-topic.
@@ -325,5 +339,43 @@ fn explain_questions() {
     for q in std::env::var("EXPLAIN").unwrap_or_default().lines() {
         let m = matcher.classify(q);
         println!("{q}\n  {}\n  {:?}", matcher.explain(q), m.candidates);
+    }
+}
+
+/// The scores behind the unsure decisions, for calibrating them on the tuning sets only (never on
+/// the held-out ones): every question whose best rule scores under 0.35 or with less than twice
+/// the runner-up, with whether the best rule is right.
+/// `cargo test --test knowledge_eval calibration -- --ignored --nocapture`.
+#[test]
+#[ignore = "a tuning aid, run by hand"]
+fn calibration() {
+    let matcher = Matcher::new();
+    for set in SETS
+        .iter()
+        .filter(|s| !s.name.starts_with("fresh") && s.name != "dev")
+    {
+        for q in questions(set).unwrap_or_default() {
+            let m = matcher.classify(&q.q);
+            let top = matcher.top(&q.q, 4);
+            let rules: Vec<(RuleId, f32)> =
+                top.iter().filter_map(|&(r, s)| r.map(|r| (r, s))).collect();
+            let Some(&(best, s1)) = rules.first() else {
+                continue;
+            };
+            let s2 = rules.get(1).map_or(0.0, |r| r.1);
+            if s1 >= 0.35 && s1 >= 2.0 * s2 {
+                continue;
+            }
+            let oos_first = top.first().is_some_and(|t| t.0.is_none());
+            let right = q.rule.as_deref() == Some(best.as_str());
+            println!(
+                "CAL {} {} oos_first={oos_first} s1={s1:.3} s2={s2:.3} ratio={:.2} expected={} best={} right={right}",
+                set.name,
+                m.decision.as_str(),
+                s1 / s2.max(1e-6),
+                q.rule.as_deref().unwrap_or("null"),
+                best
+            );
+        }
     }
 }

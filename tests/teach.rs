@@ -12,7 +12,7 @@ use netralitas_bot::knowledge::{RuleId, Topic, kb};
 use netralitas_bot::telegram::callback::{CallbackData, TeachAction};
 use netralitas_bot::telegram::qa::rule_label;
 
-const UNSURE: &str = "kalau ada caleg mampir ke rumah?";
+const UNSURE: &str = "kalau ada caleg mampir ke kantor?";
 const UNSURE_2: &str = "kampanye di kantor kelurahan?";
 const UNSURE_3: &str = "pilkada nanti gimana pak?";
 

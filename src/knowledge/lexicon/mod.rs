@@ -28,6 +28,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("ikut", "memilih", "coblos memilih"),
     ("ikut", "pilih", "coblos pilih"),
     ("ikut", "mencoblos", "coblos"),
+    // Taking part in a group is joining it.
+    ("ikut", "grup", "gabung grup"),
     ("masa", "sih", ""),
     ("take", "part", ""),
     ("cast", "ballot", "vote ballot"),
@@ -35,6 +37,12 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("vote", "buying", "money politics"),
     ("buy", "votes", "money politics"),
     ("village", "chief", "kepala desa"),
+    // A polling station's officer is KPPS, not a voter at the polling station.
+    ("station", "officer", "kpps"),
+    ("station", "officers", "kpps"),
+    ("station", "staff", "kpps"),
+    ("station", "worker", "kpps"),
+    ("station", "workers", "kpps"),
     // Campaigns, volunteers, banners and elections that are not the election: a health campaign is
     // outreach, a disaster volunteer is no campaign volunteer, a shop banner is an advertisement,
     // choosing a cooperative's chair is no election.
@@ -129,6 +137,7 @@ pub(crate) const STOPWORDS: &[&str] = &[
     "walaupun", "meskipun", "asal", "asalkan", "ketika", "saat", "sambil", "sudahkah", "sekarang",
     "apanya", "tsb", "dll", "dsb", "jadi", "menjadi", "seorang", "sebuah", "kira", "kiranya",
     "mungkin", "perlu", "harusnya", "kepada", "terhadap", "ketahuan", "kedapatan",
+    "kemarin", "btw", "guys",
     // English.
     "the", "a", "an", "is", "are", "am", "was", "were", "be", "been", "being", "to", "of", "in",
     "on", "at", "for", "with", "as", "by", "from", "i", "me", "my", "we", "our", "you", "your",

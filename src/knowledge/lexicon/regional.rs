@@ -67,8 +67,8 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("kulo", "saya"),
     ("sampeyan", "kamu"),
     ("panjenengan", "kamu"),
-    ("bojo", "pasangan"),
-    ("bojoku", "pasangan"),
+    ("bojo", "suami istri"),
+    ("bojoku", "suami istri"),
     ("ngangge", "pakai"),
     ("nganggo", "pakai"),
     // Betawi.
