@@ -75,6 +75,8 @@ receipt =
     Receipt code: { $code }
 
     Keep this code as proof of your pledge.
+# The spinner's note the moment the pledge is stored; the receipt follows from the outbox.
+pledge-logged-toast = ✅ Pledge recorded. Your receipt is on its way.
 receipt-existing = You have already pledged for { $election }. Here is your receipt:
 
 ## Status

@@ -75,6 +75,8 @@ receipt =
     Kode tanda terima: { $code }
 
     Simpan kode ini sebagai bukti ikrar Anda.
+# The spinner's note the moment the pledge is stored; the receipt follows from the outbox.
+pledge-logged-toast = ✅ Ikrar tercatat. Tanda terima Anda segera dikirim.
 receipt-existing = Anda sudah berikrar untuk { $election }. Ini tanda terima Anda:
 
 ## Status

@@ -487,16 +487,17 @@ async fn confirm(
         return stale(&bot, &q, caller.lang).await;
     }
     let chat = dialogue.chat_id();
-    // Independent steps run together: this is the busiest moment before an election.
-    let (ack, logged) = tokio::join!(
-        bot.answer_callback_query(q.id.clone()).into_future(),
-        app::pledge::confirm(&app, caller.id, caller.lang),
-    );
-    let (p, created) = logged?;
+    let (p, created) = app::pledge::confirm(&app, caller.id, caller.lang).await?;
     if created {
+        // The receipt goes out through the outbox (durable across a 429 or a restart); the
+        // note on the spinner says at once that the pledge is stored.
         wakeup.wake();
+        bot.answer_callback_query(q.id.clone())
+            .text(caller.lang.t("pledge-logged-toast"))
+            .await?;
+    } else {
+        bot.answer_callback_query(q.id.clone()).await?;
     }
-    ack?;
     if state != State::Idle {
         dialogue.exit().await?;
     }
