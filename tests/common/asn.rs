@@ -39,11 +39,46 @@ pub async fn broadcast_to_unit(
     wait: Duration,
 ) -> Instant {
     let unit_button = format!(":{unit}");
+    // The draft is one message, edited at each step. A late report of an earlier broadcast
+    // may arrive after it, so its buttons are looked for among the messages sent since the
+    // command, not on the very latest one.
+    let since = api.messages_to(hr.id).len();
     api.push_update(api.text(hr, &format!("/broadcast {text}")));
-    api.press_latest(hr, |_, data| data.ends_with(":unit"), wait)
-        .await;
-    api.press_latest(hr, |_, data| data.ends_with(&unit_button), wait)
-        .await;
-    api.press_latest(hr, |label, _| label.contains("Kirim"), wait)
-        .await
+    press_since(api, hr, since, |_, data| data.ends_with(":unit"), wait).await;
+    press_since(api, hr, since, |_, data| data.ends_with(&unit_button), wait).await;
+    press_since(api, hr, since, |label, _| label.contains("Kirim"), wait).await
+}
+
+/// Presses the button `pick` chooses on the newest of the messages to `user` after the
+/// first `since` that has one, as soon as it shows up.
+async fn press_since(
+    api: &FakeBotApi,
+    user: &TestUser,
+    since: usize,
+    pick: impl Fn(&str, &str) -> bool,
+    wait: Duration,
+) -> Instant {
+    let deadline = Instant::now() + wait;
+    loop {
+        let found = api
+            .messages_to(user.id)
+            .into_iter()
+            .skip(since)
+            .rev()
+            .find_map(|m| {
+                let data = m.buttons().into_iter().find(|(l, d)| pick(l, d))?.1;
+                Some((m.message_id, data))
+            });
+        if let Some((message_id, data)) = found {
+            let at = Instant::now();
+            api.push_update(api.callback(user, message_id, &data));
+            return at;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no such button for user {} within {wait:?}",
+            user.id
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
