@@ -162,9 +162,8 @@ pub fn claim_batch(
         )?
         .query_map(params![now, receipts as i64], |r| claimed_from(r, true))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let left = broadcast;
-    if left > 0 {
-        let mut broadcast = tx
+    if broadcast > 0 {
+        let mut queued = tx
             .prepare_cached(
                 "UPDATE outbox SET state = 'sending'
                  WHERE id IN (
@@ -173,11 +172,11 @@ pub fn claim_batch(
                      ORDER BY o.id LIMIT ?2)
                  RETURNING id, broadcast_id, user_id, lang, attempts",
             )?
-            .query_map(params![now, left as i64], |r| claimed_from(r, false))?
+            .query_map(params![now, broadcast as i64], |r| claimed_from(r, false))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         // RETURNING gives no order; the queue's is the id's.
-        broadcast.sort_by_key(|c| c.id);
-        rows.extend(broadcast);
+        queued.sort_by_key(|c| c.id);
+        rows.extend(queued);
     }
     tx.commit()?;
     Ok(rows)
@@ -209,13 +208,7 @@ fn record_broadcast_row(conn: &Connection, d: &Done) -> Result<bool> {
             .execute(params![id, e])?;
             super::users::mark_blocked(conn, d.row.user_id)?;
         }
-        Recorded::Later(at) => {
-            conn.prepare_cached(
-                "UPDATE outbox SET state = 'pending', next_attempt_at = ?2
-                 WHERE id = ?1 AND state = 'sending'",
-            )?
-            .execute(params![id, ts(*at)])?;
-        }
+        Recorded::Later(at) => back_to_pending(conn, &d.row, Some(*at))?,
         Recorded::Retry {
             error,
             at,
@@ -242,13 +235,7 @@ fn record_receipt(conn: &Connection, d: &Done) -> Result<bool> {
             delete(conn)?;
             super::users::mark_blocked(conn, d.row.user_id)?;
         }
-        Recorded::Later(at) => {
-            conn.prepare_cached(
-                "UPDATE receipt_outbox SET state = 'pending', next_attempt_at = ?2
-                 WHERE id = ?1 AND state = 'sending'",
-            )?
-            .execute(params![id, ts(*at)])?;
-        }
+        Recorded::Later(at) => back_to_pending(conn, &d.row, Some(*at))?,
         Recorded::Retry {
             error,
             at,
@@ -277,15 +264,28 @@ fn record_receipt(conn: &Connection, d: &Done) -> Result<bool> {
 pub fn release_all(conn: &mut Connection, rows: &[Claimed]) -> Result<()> {
     let tx = conn.transaction()?;
     for row in rows {
-        let sql = match row.receipt_for {
-            None => "UPDATE outbox SET state = 'pending' WHERE id = ?1 AND state = 'sending'",
-            Some(_) => {
-                "UPDATE receipt_outbox SET state = 'pending' WHERE id = ?1 AND state = 'sending'"
-            }
-        };
-        tx.prepare_cached(sql)?.execute([row.id])?;
+        back_to_pending(&tx, row, None)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// A claimed row back in its queue without counting an attempt: due again at `at` (a
+/// per-chat wait, a 429's pause) or as it was (a stop). Only a row still `sending` moves.
+fn back_to_pending(conn: &Connection, row: &Claimed, at: Option<DateTime<Utc>>) -> Result<()> {
+    let sql = match row.receipt_for {
+        None => {
+            "UPDATE outbox SET state = 'pending', next_attempt_at = COALESCE(?2, next_attempt_at)
+             WHERE id = ?1 AND state = 'sending'"
+        }
+        Some(_) => {
+            "UPDATE receipt_outbox SET state = 'pending',
+                 next_attempt_at = COALESCE(?2, next_attempt_at)
+             WHERE id = ?1 AND state = 'sending'"
+        }
+    };
+    conn.prepare_cached(sql)?
+        .execute(params![row.id, at.map(ts)])?;
     Ok(())
 }
 
