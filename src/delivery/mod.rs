@@ -19,11 +19,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Mutex, Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-pub use pacer::{Pacer, SharedPacer, paced};
+pub use pacer::{Pacer, SharedPacer, Ticket, paced};
 
 use crate::app::App;
 use crate::domain::broadcast::Progress;
@@ -142,7 +142,7 @@ impl Workers {
     pub fn spawn<O: Outlet>(outlet: O, app: Arc<App>, wakeup: Wakeup) -> Workers {
         let (stop, stopped) = watch::channel(false);
         let ctx = Arc::new(Ctx {
-            pacer: Arc::new(Mutex::new(Pacer::new(app.config.broadcast_rate))),
+            pacer: pacer::shared(app.config.broadcast_rate),
             outlet,
             app,
         });
@@ -308,12 +308,18 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
                 Message::Broadcast(_) => paced(&ctx.pacer).await,
             }
         };
-        tokio::select! {
-            _ = slot => {}
+        let ticket = tokio::select! {
+            t = slot => t,
             _ = stopped(&mut stop) => { claims.batch.push_front(row); break },
-        }
+        };
         claims.recent.sent(row.user_id, Instant::now());
-        in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+        in_flight.spawn(deliver(
+            ctx.clone(),
+            row,
+            message,
+            (permit, ticket),
+            done.clone(),
+        ));
     }
     // A receipt confirms a pledge that is already stored: the ones due go out before the
     // stop (the user is looking at their phone), the rest at the next start.
@@ -341,7 +347,9 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
         match slots.clone().acquire_owned().await {
             Ok(permit) => {
                 let message = Message::Receipt(election);
-                in_flight.spawn(deliver(ctx.clone(), row, message, permit, done.clone()));
+                let ticket = pacer::unpaused(&ctx.pacer).await;
+                let sending = (permit, ticket);
+                in_flight.spawn(deliver(ctx.clone(), row, message, sending, done.clone()));
             }
             Err(_) => claims.batch.push_back(row),
         }
@@ -492,16 +500,18 @@ async fn deliver<O: Outlet>(
     ctx: Arc<Ctx<O>>,
     row: Claimed,
     message: Message,
-    _slot: OwnedSemaphorePermit,
+    // Its place among the requests in flight, and in the pacer's second until answered.
+    (_slot, ticket): (OwnedSemaphorePermit, Ticket),
     done: mpsc::UnboundedSender<Done>,
 ) {
     let outcome = match &message {
         Message::Broadcast(content) => ctx.outlet.send(&row, content).await,
         Message::Receipt(election) => ctx.outlet.send_receipt(&row, election).await,
     };
+    drop(ticket);
     if let Outcome::RetryAfter(wait) = &outcome {
         // Exactly retry_after, for every outbox request, from the moment we learned it.
-        ctx.pacer.lock().await.pause(Instant::now() + *wait);
+        pacer::pause(&ctx.pacer, Instant::now() + *wait);
         tracing::warn!(retry_after = wait.as_secs(), "Telegram asked to slow down");
     }
     let now = ctx.app.now();

@@ -58,7 +58,7 @@ pub async fn report_progress(
         CallbackData::Broadcast(BroadcastAction::Stop { id: b.id }),
     )]]);
     // Progress edits share the outbox's pace, so they can't push it over Telegram's limit.
-    paced(pacer).await;
+    let _sent = paced(pacer).await;
     if let Err(e) = bot
         .edit_message_text(ChatId(chat), MessageId(message), text)
         .reply_markup(stop)
@@ -75,14 +75,15 @@ pub async fn report_final(bot: &Bot, app: &App, pacer: &SharedPacer, b: &Broadca
     };
     let lang = users::language_of(app, b.created_by).await;
     let text = final_text(lang, b.id, p);
-    paced(pacer).await;
+    let sent = paced(pacer).await;
     if let Err(e) = bot
         .edit_message_text(ChatId(chat), MessageId(message), text.clone())
         .await
     {
         tracing::debug!(error = %e, broadcast = b.id, "final progress not shown");
     }
-    paced(pacer).await;
+    drop(sent);
+    let _sent = paced(pacer).await;
     if let Err(e) = bot.send_message(ChatId(chat), text).await {
         tracing::warn!(error = %e, broadcast = b.id, "final report not sent");
     }
