@@ -28,12 +28,18 @@ const CATCH_UP: Duration = Duration::from_millis(50);
 const IN_FLIGHT_POLL: Duration = Duration::from_millis(10);
 /// Round trips remembered for the shortest one.
 const RTT_SAMPLES: usize = 64;
+/// The share of Telegram's second left to requests the pacer doesn't see (the bot's
+/// replies to users asking during a paid broadcast): one in fifty. At the free 30/s a
+/// fiftieth is less than one request, so a broadcast there takes the whole second.
+const UNPACED_SHARE: usize = 50;
 
 /// Spaces outbox requests evenly at `rate` per [`GRID`], never lets Telegram see more than
 /// `rate` within a second, and holds them all during a 429's `retry_after`.
 #[derive(Debug)]
 pub struct Pacer {
     rate: usize,
+    /// How many requests of ours Telegram may see within a second.
+    room: usize,
     period: Duration,
     next: Instant,
     paused_until: Instant,
@@ -53,6 +59,7 @@ impl Pacer {
         let rate = rate.clamp(1, crate::config::MAX_PAID_BROADCAST_RATE);
         Pacer {
             rate: rate as usize,
+            room: rate as usize - rate as usize / UNPACED_SHARE,
             period: GRID / rate,
             next: now,
             paused_until: now,
@@ -86,7 +93,7 @@ impl Pacer {
         while self.answered.front().is_some_and(|t| *t + SECOND <= now) {
             self.answered.pop_front();
         }
-        if self.in_flight + self.answered.len() >= self.rate {
+        if self.in_flight + self.answered.len() >= self.room {
             return Err(match self.answered.front() {
                 Some(t) => *t + SECOND,
                 None => now + IN_FLIGHT_POLL,
@@ -278,6 +285,8 @@ mod tests {
         let p = Pacer::new(1000);
         assert_eq!(p.period, GRID / 1000);
         assert_eq!(Pacer::new(5000).rate, 1000);
+        // Room for the replies that aren't paced, but not at the free rate.
+        assert_eq!((p.room, Pacer::new(30).room), (980, 30));
     }
 
     #[tokio::test]
