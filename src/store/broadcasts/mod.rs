@@ -538,7 +538,7 @@ mod tests {
 
     /// A text broadcast by `author` to everyone, confirmed: queued now, or scheduled `at`.
     fn confirmed(
-        c: &Connection,
+        c: &mut Connection,
         author: i64,
         at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,

@@ -72,7 +72,7 @@ fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Br
     }
     let pledge_count = pledges.len();
 
-    let audit: HashMap<String, Owned> = Owned::all_audit(conn)?
+    let mut audit: HashMap<String, Owned> = Owned::all_audit(conn)?
         .into_iter()
         .map(|record| (record.as_record().record_key(), record))
         .collect();

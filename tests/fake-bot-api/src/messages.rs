@@ -8,7 +8,7 @@ use crate::FakeBotApi;
 use crate::error::{ApiErr, ApiResult};
 use crate::json::{put_inline_markup, reply_markup_param, require_chat, value_i64};
 use crate::state::ServerState;
-use crate::validate::{MAX_TEXT, check_markup, check_text};
+use crate::validate::{Content, MAX_TEXT, check_text};
 
 /// What kind of message the bot sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,16 +151,13 @@ impl ServerState {
 
     pub(crate) fn send_message(&mut self, p: &Value) -> ApiResult {
         let chat_id = require_chat(p)?;
-        let text = p.get("text").and_then(Value::as_str).unwrap_or("");
-        let parse_mode = p
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let markup = reply_markup_param(p);
-        if self.strict {
-            check_text(text, parse_mode.as_deref(), MAX_TEXT, "message is too long")?;
-            check_markup(markup.as_ref())?;
-        }
+        let Content {
+            words: text,
+            parse_mode,
+            markup,
+        } = Content::read(p, "text", self.strict, |text, parse_mode| {
+            check_text(text, parse_mode, MAX_TEXT, "message is too long")
+        })?;
         let id = self.message_id();
         let mut m = self.base_message(id, chat_id);
         m.insert("text".into(), json!(text));
@@ -172,7 +169,7 @@ impl ServerState {
         put_inline_markup(&mut m, markup.as_ref());
         let json = Value::Object(m);
         self.store(StoredMessage {
-            text: text.to_owned(),
+            text,
             parse_mode,
             reply_markup: markup,
             ..StoredMessage::new(chat_id, id, SentKind::Text, json.clone())
