@@ -1,6 +1,7 @@
 //! Report commands for HR and admins (/stats, /chart, /export, /unanswered, /feedback,
 //! /audit) and the entry point of role management (in `roles`). The role gate is a filter in
-//! the schema built from [`required_role`], evaluated with the role loaded for this update.
+//! the schema built from [`AdminCommand::required_role`], evaluated with the role loaded for
+//! this update.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,8 +34,6 @@ const MAX_TEXT: usize = 3900;
 /// Telegram refuses documents a bot uploads above 50 MB.
 const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 
-/// The least role that may run a command. Reports are for HR too; roles and the Q&A
-/// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
 /// Admin and owner commands: served when the caller's role (loaded for this very update)
 /// allows the command, refused politely otherwise.
 pub fn commands() -> UpdateHandler<HandlerError> {
@@ -45,26 +44,8 @@ pub fn commands() -> UpdateHandler<HandlerError> {
         .endpoint(refuse)
 }
 
-pub fn required_role(cmd: &AdminCommand) -> Role {
-    match cmd {
-        AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,
-        AdminCommand::Unanswered
-        | AdminCommand::Teach(_)
-        | AdminCommand::Untaught(_)
-        | AdminCommand::Feedback
-        | AdminCommand::GrantHr(_)
-        | AdminCommand::RevokeHr(_)
-        | AdminCommand::Roles
-        | AdminCommand::Audit
-        | AdminCommand::Verify => Role::Admin,
-        AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) | AdminCommand::Backup => {
-            Role::Owner
-        }
-    }
-}
-
 pub fn allowed(caller: &Caller, cmd: &AdminCommand) -> bool {
-    caller.role >= required_role(cmd)
+    caller.role >= cmd.required_role()
 }
 
 /// The command's name for logs: never its argument, which may name a person.
@@ -511,18 +492,18 @@ mod tests {
 
     #[test]
     fn each_command_names_the_least_role_that_may_run_it() {
-        assert_eq!(required_role(&AdminCommand::Stats), Role::Hr);
-        assert_eq!(required_role(&AdminCommand::Export("x".into())), Role::Hr);
+        assert_eq!(AdminCommand::Stats.required_role(), Role::Hr);
+        assert_eq!(AdminCommand::Export("x".into()).required_role(), Role::Hr);
         assert_eq!(
-            required_role(&AdminCommand::GrantHr(String::new())),
+            AdminCommand::GrantHr(String::new()).required_role(),
             Role::Admin
         );
-        assert_eq!(required_role(&AdminCommand::Audit), Role::Admin);
+        assert_eq!(AdminCommand::Audit.required_role(), Role::Admin);
         assert_eq!(
-            required_role(&AdminCommand::RevokeAdmin(String::new())),
+            AdminCommand::RevokeAdmin(String::new()).required_role(),
             Role::Owner
         );
-        assert_eq!(required_role(&AdminCommand::Backup), Role::Owner);
+        assert_eq!(AdminCommand::Backup.required_role(), Role::Owner);
         assert_eq!(
             command_name(&AdminCommand::GrantHr("@sari".into())),
             "grant_hr"

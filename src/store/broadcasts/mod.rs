@@ -595,7 +595,9 @@ mod tests {
                     "status",
                 );
                 spoiled(
-                    format!("UPDATE broadcasts SET status = 'draft', entities = '[{{' WHERE id = {id}"),
+                    format!(
+                        "UPDATE broadcasts SET status = 'draft', entities = '[{{' WHERE id = {id}"
+                    ),
                     "entities",
                 );
                 Ok(())

@@ -99,7 +99,13 @@ impl ServerState {
                  "file_size": size, "width": 1280, "height": 1280},
             ]),
         );
-        self.store_media((chat_id, id), m, content, SentKind::Photo, file.map(|f| f.0.clone()))
+        self.store_media(
+            (chat_id, id),
+            m,
+            content,
+            SentKind::Photo,
+            file.map(|f| f.0.clone()),
+        )
     }
 
     pub(crate) fn send_document(

@@ -257,6 +257,16 @@ impl FakeBotApi {
             .collect()
     }
 
+    /// The newest message to `chat_id` with an inline button whose label contains `label`:
+    /// (message id, callback data). Panics when there is none, naming the label.
+    pub fn newest_button(&self, chat_id: i64, label: &str) -> (i32, String) {
+        self.messages_to(chat_id)
+            .iter()
+            .rev()
+            .find_map(|m| m.button_data(label).map(|d| (m.message_id, d)))
+            .unwrap_or_else(|| panic!("no button labelled {label:?} in chat {chat_id}"))
+    }
+
     pub fn last_message_to(&self, chat_id: i64) -> Option<SentMessage> {
         self.messages_to(chat_id).pop()
     }

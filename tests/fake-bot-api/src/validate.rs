@@ -22,7 +22,11 @@ impl Content {
         check_words: impl FnOnce(&str, Option<&str>) -> Result<(), ApiErr>,
     ) -> Result<Content, ApiErr> {
         let content = Content {
-            words: p.get(field).and_then(Value::as_str).unwrap_or("").to_owned(),
+            words: p
+                .get(field)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
             parse_mode: p
                 .get("parse_mode")
                 .and_then(Value::as_str)
