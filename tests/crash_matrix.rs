@@ -199,12 +199,7 @@ async fn kill_9_at_random_points_loses_no_pledge_and_no_recipient() {
 
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("netralitas.db");
-    let recipients = asn::register(
-        &Store::open(&db).unwrap(),
-        FIRST_ASN..FIRST_ASN + RECIPIENTS,
-        "setda",
-    );
+    let (db, recipients) = asn::database(dir.path(), FIRST_ASN..FIRST_ASN + RECIPIENTS, "setda");
     let mut bot = BotProcess::spawn(dir.path(), &env(&api, &db));
     until_up(&api).await;
 

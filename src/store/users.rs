@@ -294,22 +294,20 @@ mod tests {
         store
             .with(|c| {
                 register_pppk(c, 9, "dinkes")?;
-                let spoiled = |sql, column| {
-                    crate::store::assert_corruption_is_named(
-                        c,
-                        sql,
-                        |c| get(c, 9),
-                        "users row 9",
-                        column,
-                    )
-                };
-                spoiled(
-                    "UPDATE users SET employment = 'pilot' WHERE id = 9",
-                    "employment",
-                );
-                spoiled(
-                    "UPDATE users SET employment = 'pppk', language = 'xx' WHERE id = 9",
-                    "language",
+                crate::store::assert_corruption_is_named(
+                    c,
+                    |c| get(c, 9),
+                    "users row 9",
+                    &[
+                        (
+                            "UPDATE users SET employment = 'pilot' WHERE id = 9",
+                            "employment",
+                        ),
+                        (
+                            "UPDATE users SET employment = 'pppk', language = 'xx' WHERE id = 9",
+                            "language",
+                        ),
+                    ],
                 );
                 Ok(())
             })

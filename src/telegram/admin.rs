@@ -14,6 +14,7 @@ use super::commands::AdminCommand;
 use super::reply::{say, sent};
 use super::{App, Caller, HandlerError, HandlerResult, roles};
 use crate::app::reports::{self, ExportedBy};
+use crate::app::roles::Change;
 use crate::args;
 use crate::domain::{Role, UnitCode};
 use crate::i18n::Lang;
@@ -98,35 +99,29 @@ pub async fn on_command(
         command = command_name(&cmd),
         "officer command"
     );
-    match cmd {
-        AdminCommand::Stats => stats(bot, app, caller, chat).await,
-        AdminCommand::Chart => chart(bot, app, caller, chat).await,
-        AdminCommand::Export(unit) => export(bot, app, caller, chat, unit).await,
-        AdminCommand::Unanswered => super::teach::unanswered(bot, app, caller, chat).await,
-        AdminCommand::Teach(args) => super::teach::teach(bot, app, caller, chat, args).await,
-        AdminCommand::Untaught(args) => super::teach::untaught(bot, app, caller, chat, args).await,
-        AdminCommand::Feedback => feedback(bot, app, caller, chat).await,
-        AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
-        AdminCommand::Verify => super::privacy::verify(bot, app, caller, chat).await,
-        AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
-        AdminCommand::Backup => backup(bot, app, caller, chat).await,
-        AdminCommand::GrantAdmin(target) => {
-            let change = crate::app::roles::Change::Grant(Role::Admin);
-            roles::change(bot, app, caller, chat, change, target).await
+    // The four role changes are one use case, told apart by the change they ask for.
+    let (change, target) = match cmd {
+        AdminCommand::Stats => return stats(bot, app, caller, chat).await,
+        AdminCommand::Chart => return chart(bot, app, caller, chat).await,
+        AdminCommand::Export(unit) => return export(bot, app, caller, chat, unit).await,
+        AdminCommand::Unanswered => return super::teach::unanswered(bot, app, caller, chat).await,
+        AdminCommand::Teach(args) => {
+            return super::teach::teach(bot, app, caller, chat, args).await;
         }
-        AdminCommand::RevokeAdmin(target) => {
-            let change = crate::app::roles::Change::Revoke(Role::Admin);
-            roles::change(bot, app, caller, chat, change, target).await
+        AdminCommand::Untaught(args) => {
+            return super::teach::untaught(bot, app, caller, chat, args).await;
         }
-        AdminCommand::GrantHr(target) => {
-            let change = crate::app::roles::Change::Grant(Role::Hr);
-            roles::change(bot, app, caller, chat, change, target).await
-        }
-        AdminCommand::RevokeHr(target) => {
-            let change = crate::app::roles::Change::Revoke(Role::Hr);
-            roles::change(bot, app, caller, chat, change, target).await
-        }
-    }
+        AdminCommand::Feedback => return feedback(bot, app, caller, chat).await,
+        AdminCommand::Audit => return audit_log(bot, app, caller, chat).await,
+        AdminCommand::Verify => return super::privacy::verify(bot, app, caller, chat).await,
+        AdminCommand::Roles => return roles::list(bot, app, caller, chat).await,
+        AdminCommand::Backup => return backup(bot, app, caller, chat).await,
+        AdminCommand::GrantAdmin(target) => (Change::Grant(Role::Admin), target),
+        AdminCommand::RevokeAdmin(target) => (Change::Revoke(Role::Admin), target),
+        AdminCommand::GrantHr(target) => (Change::Grant(Role::Hr), target),
+        AdminCommand::RevokeHr(target) => (Change::Revoke(Role::Hr), target),
+    };
+    roles::change(bot, app, caller, chat, change, target).await
 }
 
 /// Anyone without the role: one polite line, nothing about what the command would show.

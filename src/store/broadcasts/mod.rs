@@ -586,19 +586,23 @@ mod tests {
             .with(|c| {
                 let now = crate::store::test_now();
                 let id = create_text_draft(c, 50, "x", &[], None, now)?;
-                let row = format!("broadcasts row {id}");
-                let spoiled = |sql: String, column| {
-                    crate::store::assert_corruption_is_named(c, &sql, |c| get(c, id), &row, column)
-                };
-                spoiled(
-                    format!("UPDATE broadcasts SET status = 'lost' WHERE id = {id}"),
-                    "status",
-                );
-                spoiled(
-                    format!(
-                        "UPDATE broadcasts SET status = 'draft', entities = '[{{' WHERE id = {id}"
-                    ),
-                    "entities",
+                crate::store::assert_corruption_is_named(
+                    c,
+                    |c| get(c, id),
+                    &format!("broadcasts row {id}"),
+                    &[
+                        (
+                            &format!("UPDATE broadcasts SET status = 'lost' WHERE id = {id}"),
+                            "status",
+                        ),
+                        (
+                            &format!(
+                                "UPDATE broadcasts SET status = 'draft', entities = '[{{' \
+                                 WHERE id = {id}"
+                            ),
+                            "entities",
+                        ),
+                    ],
                 );
                 Ok(())
             })
