@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use bot_process::BotProcess;
 use fake_bot_api::{FakeBotApi, TestUser};
-use netralitas_bot::store::Store;
 
 const HR_ID: i64 = 8_000;
 const FIRST_ASN: i64 = 1_000_000;
@@ -78,13 +77,7 @@ async fn run() {
     api.set_rate_limit(Some(30));
     api.set_record_calls(false);
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("bench.db");
-
-    asn::register(
-        &Store::open(&db).expect("store"),
-        FIRST_ASN..FIRST_ASN + n,
-        "setda",
-    );
+    let (db, _) = asn::database(dir.path(), FIRST_ASN..FIRST_ASN + n, "setda");
 
     let mut bot = BotProcess::spawn(
         dir.path(),

@@ -19,7 +19,8 @@ use common::{TestUser, spawn_app};
 use netralitas_bot::app::Clock;
 use netralitas_bot::domain::{Employment, FullName, UnitCode};
 use netralitas_bot::i18n::Lang;
-use netralitas_bot::store::{Store, ledger, pledges, users};
+use netralitas_bot::store::rusqlite::Connection;
+use netralitas_bot::store::{self, Store, ledger, pledges, users};
 
 const ELECTION: &str = "Pilkada Serentak 2020";
 
@@ -75,48 +76,41 @@ async fn end_to_end(n: i64) -> f64 {
 }
 
 fn raw_inserts(n: i64) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("bench.db")).unwrap();
-    seed(&store, 1..n + 1);
-    let start = Instant::now();
-    store
-        .with(|c| {
-            for id in 1..=n {
-                pledges::confirm(c, id, ELECTION, "0123456789abcdef", Clock::system().now())?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    let elapsed = start.elapsed();
-    assert_eq!(count(&store), n);
-    n as f64 / elapsed.as_secs_f64()
+    inserts_per_second(n, |c, id| {
+        pledges::confirm(c, id, ELECTION, "0123456789abcdef", Clock::system().now())?;
+        Ok(())
+    })
 }
 
 /// The same inserts as the pledge table took them before the chain (one statement, a
 /// code computed in Rust), measured in the same process: on a shared machine this is the
 /// yardstick the chained figure is read against.
 fn unchained_inserts(n: i64) -> f64 {
+    inserts_per_second(n, |c, id| {
+        c.prepare_cached(
+            "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(user_id, election) DO NOTHING",
+        )?
+        .execute(netralitas_bot::store::rusqlite::params![
+            id,
+            ELECTION,
+            "0123456789abcdef",
+            netralitas_bot::store::ts(chrono::Utc::now()),
+            netralitas_bot::domain::pledge::receipt_code(id, ELECTION)
+        ])?;
+        Ok(())
+    })
+}
+
+/// Pledges per second when `insert` stores one for each of `n` registered users on a
+/// fresh file database, one transaction each; checks that every one was stored.
+fn inserts_per_second(n: i64, insert: impl Fn(&Connection, i64) -> store::Result<()>) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("bench.db")).unwrap();
     seed(&store, 1..n + 1);
     let start = Instant::now();
     store
-        .with(|c| {
-            for id in 1..=n {
-                c.prepare_cached(
-                    "INSERT INTO pledges (user_id, election, text_hash, confirmed_at, receipt_code)
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(user_id, election) DO NOTHING",
-                )?
-                .execute(netralitas_bot::store::rusqlite::params![
-                    id,
-                    ELECTION,
-                    "0123456789abcdef",
-                    netralitas_bot::store::ts(chrono::Utc::now()),
-                    netralitas_bot::domain::pledge::receipt_code(id, ELECTION)
-                ])?;
-            }
-            Ok(())
-        })
+        .with(|c| (1..=n).try_for_each(|id| insert(c, id)))
         .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(count(&store), n);

@@ -25,30 +25,8 @@ fn ask_json_answers_each_stdin_line_in_order() {
         "Kapan THR pegawai dibayarkan?",
         "When is the vote?",
     ];
-    let mut child = command()
-        .args(["ask", "--json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all((questions.join("\n") + "\n").as_bytes())
-        .expect("questions are written");
-    drop(stdin);
-    let out = child.wait_with_output().expect("the binary finishes");
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
-    let lines: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
-    assert_eq!(lines.len(), questions.len(), "{stdout}");
+    let lines = ask_json(&questions);
+    assert_eq!(lines.len(), questions.len(), "{lines:?}");
     let expected = [
         ("attend_campaign", "forbidden"),
         ("", "unknown"),
@@ -89,6 +67,7 @@ fn assert_candidates(line: &serde_json::Value) {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{line}");
 }
 
+/// Runs `ask --json -` on the questions, one per stdin line; one JSON value per line out.
 fn ask_json(questions: &[&str]) -> Vec<serde_json::Value> {
     let mut child = command()
         .args(["ask", "--json", "-"])
@@ -103,7 +82,11 @@ fn ask_json(questions: &[&str]) -> Vec<serde_json::Value> {
         .expect("questions are written");
     drop(stdin);
     let out = child.wait_with_output().expect("the binary finishes");
-    assert!(out.status.success());
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .expect("utf-8 output")
         .lines()

@@ -40,12 +40,7 @@ async fn a_kill_9_mid_broadcast_loses_nobody_and_repeats_only_messages_in_flight
     // Each send answers 300 ms after delivery, so several are in flight at the kill.
     api.set_send_delay(Duration::from_millis(300));
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("netralitas.db");
-    let recipients = asn::register(
-        &Store::open(&db).unwrap(),
-        FIRST_ASN..FIRST_ASN + RECIPIENTS,
-        "setda",
-    );
+    let (db, recipients) = asn::database(dir.path(), FIRST_ASN..FIRST_ASN + RECIPIENTS, "setda");
     let mut bot = BotProcess::spawn(
         dir.path(),
         &[

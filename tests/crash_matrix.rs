@@ -78,20 +78,6 @@ async fn step(
     None
 }
 
-/// The newest message to `chat` with a button whose label contains `label`.
-fn button(api: &FakeBotApi, chat: i64, label: &str) -> (i32, String) {
-    api.messages_to(chat)
-        .iter()
-        .rev()
-        .find_map(|m| {
-            m.buttons()
-                .into_iter()
-                .find(|(l, _)| l.contains(label))
-                .map(|(_, d)| (m.message_id, d))
-        })
-        .unwrap_or_else(|| panic!("no button {label:?} in chat {chat}"))
-}
-
 fn nip(n: i64) -> String {
     format!("19850312201001{}{:03}", 1 + n % 2, 100 + n)
 }
@@ -99,7 +85,7 @@ fn nip(n: i64) -> String {
 /// The update of pledge step `k` for `user`, built from what the bot last showed.
 fn pledge_update(api: &FakeBotApi, user: &TestUser, k: usize, n: i64) -> serde_json::Value {
     let press = |label: &str| {
-        let (m, d) = button(api, user.id, label);
+        let (m, d) = api.newest_button(user.id, label);
         api.callback(user, m, &d)
     };
     match k {
@@ -213,12 +199,7 @@ async fn kill_9_at_random_points_loses_no_pledge_and_no_recipient() {
 
     let api = FakeBotApi::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("netralitas.db");
-    let recipients = asn::register(
-        &Store::open(&db).unwrap(),
-        FIRST_ASN..FIRST_ASN + RECIPIENTS,
-        "setda",
-    );
+    let (db, recipients) = asn::database(dir.path(), FIRST_ASN..FIRST_ASN + RECIPIENTS, "setda");
     let mut bot = BotProcess::spawn(dir.path(), &env(&api, &db));
     until_up(&api).await;
 

@@ -157,29 +157,6 @@ async fn an_abandoned_registration_and_its_nip_are_deleted_after_the_retention()
     }
 }
 
-/// The newest button of the bot's messages to `user` whose label contains `label`.
-fn button(api: &common::FakeBotApi, user: &TestUser, label: &str) -> (i32, String) {
-    for m in api.messages_to(user.id).iter().rev() {
-        let Some(markup) = &m.reply_markup else {
-            continue;
-        };
-        for b in markup["inline_keyboard"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
-        {
-            if b["text"].as_str().is_some_and(|t| t.contains(label)) {
-                return (
-                    m.message_id,
-                    b["callback_data"].as_str().unwrap().to_owned(),
-                );
-            }
-        }
-    }
-    panic!("no button labelled {label:?} for user {}", user.id);
-}
-
 async fn expect(api: &common::FakeBotApi, user: &TestUser, what: &str) {
     let got = api
         .wait_for_message(user.id, |t| t.contains(what), Duration::from_secs(15))
@@ -206,14 +183,14 @@ async fn sigterm_mid_dialogue_exits_0_and_keeps_a_confirmed_pledge_with_its_rece
     let budi = TestUser::indonesian(7_202, "Budi");
     api.push_update(api.text(&siti, "/ikrar"));
     expect(&api, &siti, "Langkah 1/4").await;
-    let (m, d) = button(&api, &siti, "PNS");
+    let (m, d) = api.newest_button(siti.id, "PNS");
     api.push_update(api.callback(&siti, m, &d));
     expect(&api, &siti, "Langkah 2/4").await;
     api.push_update(api.text(&siti, "Siti Rahmawati"));
     expect(&api, &siti, "Langkah 3/4").await;
     api.push_update(api.text(&siti, "198503122010011002"));
     expect(&api, &siti, "Langkah 4/4").await;
-    let (m, d) = button(&api, &siti, "Dinas Kesehatan");
+    let (m, d) = api.newest_button(siti.id, "Dinas Kesehatan");
     api.push_update(api.callback(&siti, m, &d));
     expect(&api, &siti, "IKRAR NETRALITAS").await;
     // Budi is in the middle of his registration when the stop comes.
@@ -221,7 +198,7 @@ async fn sigterm_mid_dialogue_exits_0_and_keeps_a_confirmed_pledge_with_its_rece
     expect(&api, &budi, "Langkah 1/4").await;
 
     // Siti confirms, and the stop follows at once.
-    let (m, d) = button(&api, &siti, "Saya berikrar");
+    let (m, d) = api.newest_button(siti.id, "Saya berikrar");
     api.push_update(api.callback(&siti, m, &d));
     assert!(api.wait_until_consumed(Duration::from_secs(10)).await);
     let ok = std::process::Command::new("kill")

@@ -10,34 +10,8 @@ use serde_json::Value;
 
 const VALID_NIP: &str = "198503122010011002";
 
-/// Callback data of the first button whose label contains `label`, on the latest message
-/// to `user` that has buttons.
-fn button(app: &TestApp, user: &TestUser, label: &str) -> (i32, String) {
-    for m in app.api.messages_to(user.id).iter().rev() {
-        let Some(markup) = &m.reply_markup else {
-            continue;
-        };
-        let rows = markup["inline_keyboard"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for b in rows
-            .iter()
-            .flat_map(|r| r.as_array().cloned().unwrap_or_default())
-        {
-            if b["text"].as_str().is_some_and(|t| t.contains(label)) {
-                return (
-                    m.message_id,
-                    b["callback_data"].as_str().unwrap().to_owned(),
-                );
-            }
-        }
-    }
-    panic!("no button labelled {label:?} for user {}", user.id);
-}
-
 async fn press_button(app: &TestApp, user: &TestUser, label: &str) -> String {
-    let (message, data) = button(app, user, label);
+    let (message, data) = app.api.newest_button(user.id, label);
     app.press(user, message, &data).await
 }
 
@@ -97,7 +71,7 @@ async fn a_second_confirmation_keeps_one_pledge() {
     let app = spawn_app().await;
     let user = TestUser::new(102, "Budi");
     register(&app, &user).await;
-    let (message, data) = button(&app, &user, "Saya berikrar");
+    let (message, data) = app.api.newest_button(user.id, "Saya berikrar");
     let first = app.press(&user, message, &data).await;
     // The same button again (a double tap or a replayed callback), then /ikrar again.
     let second = app.press(&user, message, &data).await;

@@ -4,23 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{REPLY_TIMEOUT, TestApp, TestUser, spawn_app};
-
-fn count(app: &TestApp, sql: &str) -> i64 {
-    app.store()
-        .with(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
-        .unwrap()
-}
-
-/// The last message to `user` with a button labelled `label`: (message id, callback data).
-fn button(app: &TestApp, user: &TestUser, label: &str) -> (i32, String) {
-    app.api
-        .messages_to(user.id)
-        .iter()
-        .rev()
-        .find_map(|m| m.button_data(label).map(|d| (m.message_id, d)))
-        .unwrap_or_else(|| panic!("no button {label:?}"))
-}
+use common::{REPLY_TIMEOUT, TestUser, spawn_app};
 
 #[tokio::test]
 async fn a_question_is_answered_with_the_right_verdict_mark() {
@@ -63,7 +47,7 @@ async fn an_out_of_scope_question_is_declined_with_the_helpdesk_and_stored() {
         "{reply}"
     );
     assert!(!reply.contains("✅") && !reply.contains("❌"), "{reply}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM unanswered_questions"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM unanswered_questions"), 1);
 }
 
 #[tokio::test]
@@ -72,7 +56,7 @@ async fn topics_can_be_browsed_by_buttons() {
     let user = TestUser::new(404, "Citra");
     let reply = app.say(&user, "/topik").await;
     assert!(reply.contains("topik"), "{reply}");
-    let (message, data) = button(&app, &user, "Media sosial");
+    let (message, data) = app.api.newest_button(user.id, "Media sosial");
     let seen = app.api.messages_to(user.id).len();
     app.api.push_update(app.api.callback(&user, message, &data));
     // The topic list is replaced in place by the rules of the topic.
@@ -84,7 +68,7 @@ async fn topics_can_be_browsed_by_buttons() {
     assert_eq!(edited.message_id, message);
     assert_eq!(app.api.messages_to(user.id).len(), seen);
 
-    let (message, data) = button(&app, &user, "❌");
+    let (message, data) = app.api.newest_button(user.id, "❌");
     let answer = app.press(&user, message, &data).await;
     assert!(answer.contains("❌ Dilarang"), "{answer}");
 }
@@ -94,7 +78,7 @@ async fn feedback_is_stored_per_rule() {
     let app = spawn_app().await;
     let user = TestUser::new(405, "Dedi");
     app.say(&user, "boleh gak PNS pakai kaos partai?").await;
-    let (message, data) = button(&app, &user, "👍");
+    let (message, data) = app.api.newest_button(user.id, "👍");
     app.api.push_update(app.api.callback(&user, message, &data));
     let ack = app
         .api
@@ -103,7 +87,7 @@ async fn feedback_is_stored_per_rule() {
         .expect("the button is acknowledged");
     assert!(ack.str_param("text").unwrap_or("").contains("Terima kasih"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM feedback WHERE helpful = 1"),
+        app.count("SELECT COUNT(*) FROM feedback WHERE helpful = 1"),
         1
     );
 }
@@ -131,7 +115,7 @@ async fn hostile_or_odd_input_is_answered_safely() {
         .await;
     assert!(!reply.is_empty());
     assert!(
-        count(&app, "SELECT COUNT(*) FROM users") >= 1,
+        app.count("SELECT COUNT(*) FROM users") >= 1,
         "tables intact"
     );
     for odd in [

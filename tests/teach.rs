@@ -16,12 +16,6 @@ const UNSURE: &str = "kalau ada caleg mampir ke kantor?";
 const UNSURE_2: &str = "kampanye di kantor kelurahan?";
 const UNSURE_3: &str = "pilkada nanti gimana pak?";
 
-fn count(app: &TestApp, sql: &str) -> i64 {
-    app.store()
-        .with(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
-        .unwrap()
-}
-
 fn question_id(app: &TestApp, text: &str) -> i64 {
     let text = text.to_owned();
     app.store()
@@ -33,16 +27,6 @@ fn question_id(app: &TestApp, text: &str) -> i64 {
             )?)
         })
         .unwrap()
-}
-
-/// The last message to `user` with a button labelled `label`: (message id, callback data).
-fn button(app: &TestApp, user: &TestUser, label: &str) -> (i32, String) {
-    app.api
-        .messages_to(user.id)
-        .iter()
-        .rev()
-        .find_map(|m| m.button_data(label).map(|d| (m.message_id, d)))
-        .unwrap_or_else(|| panic!("no button {label:?}"))
 }
 
 fn owner() -> TestUser {
@@ -57,7 +41,7 @@ fn title(rule: &str) -> String {
 /// Asks an unsure question and says "Bukan semuanya": it goes to /unanswered.
 async fn none_fits(app: &TestApp, user: &TestUser, question: &str) {
     assert_eq!(app.say(user, question).await, Lang::Id.t("qa-unsure"));
-    let (msg, data) = button(app, user, &Lang::Id.t("btn-none-fits"));
+    let (msg, data) = app.api.newest_button(user.id, &Lang::Id.t("btn-none-fits"));
     let reply = app.press(user, msg, &data).await;
     let contact = app.config().helpdesk_contact;
     assert_eq!(
@@ -88,10 +72,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
     );
     assert_eq!(buttons.last().unwrap().0, Lang::Id.t("btn-none-fits"));
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM unanswered_questions WHERE pending = 1"
-        ),
+        app.count("SELECT COUNT(*) FROM unanswered_questions WHERE pending = 1"),
         1,
         "kept, but not shown to the admins yet"
     );
@@ -102,10 +83,10 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
     let picked = label.split_once(' ').unwrap().1;
     assert!(answer.contains(picked), "{label} / {answer}");
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM feedback WHERE helpful = 1"),
+        app.count("SELECT COUNT(*) FROM feedback WHERE helpful = 1"),
         1
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM unanswered_questions"), 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM unanswered_questions"), 0);
     // A forged rule in a pick button is a stale button, not a crash.
     let forged = CallbackData::Pick {
         question: 1,
@@ -126,7 +107,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
     assert!(list.contains(&format!("#{id}")), "{list}");
 
     // Teach by buttons: question → topic → rule.
-    let (msg, data) = button(&app, &admin, &format!("📚 #{id}"));
+    let (msg, data) = app.api.newest_button(admin.id, &format!("📚 #{id}"));
     app.press(&admin, msg, &data).await;
     let facilities = kb()
         .topics(Lang::Id)
@@ -134,7 +115,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
         .unwrap()
         .1
         .to_owned();
-    let (msg, data) = button(&app, &admin, &facilities);
+    let (msg, data) = app.api.newest_button(admin.id, &facilities);
     app.api.push_update(app.api.callback(&admin, msg, &data));
     // The topic list is replaced in place by the topic's rules.
     let pick_rule = Lang::Id.t_args("teach-pick-rule", netralitas_bot::args!["id" => id]);
@@ -143,7 +124,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
         .await
         .expect("the rules of the topic");
     let rule = RuleId::parse("use_state_facilities").unwrap();
-    let (msg, data) = button(&app, &admin, &rule_label(Lang::Id, rule));
+    let (msg, data) = app.api.newest_button(admin.id, &rule_label(Lang::Id, rule));
     let done = app.press(&admin, msg, &data).await;
     assert!(done.contains(&format!("#{id}")), "{done}");
 
@@ -191,22 +172,16 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
 
     // All three in the audit log, by the admin.
     assert_eq!(
-        count(
-            &app,
-            &format!(
-                "SELECT COUNT(*) FROM audit_log WHERE action = 'teach' AND actor_id = {OWNER_ID}"
-            )
-        ),
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'teach' AND actor_id = {OWNER_ID}"
+        )),
         2
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'untaught'"
-        ),
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'untaught'"),
         1
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM taught_examples"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM taught_examples"), 1);
     let stats = app.say(&admin, "/stats").await;
     let taught = Lang::Id.t_args("stats-taught", netralitas_bot::args!["count" => 1_i64]);
     assert!(stats.ends_with(&taught), "{stats}");
@@ -222,7 +197,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
         app.say(&ani, &format!("/teach {id} oos")).await,
         Lang::Id.t("refused-role")
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log"), 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log"), 3);
     let reply = app.say(&budi, UNSURE_2).await;
     assert!(reply.contains(&want), "still taught: {reply}");
 }
@@ -240,10 +215,7 @@ async fn stored_questions_are_capped_per_user_and_de_duplicated() {
         app.say(&user, q).await;
     }
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 601"
-        ),
+        app.count("SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 601"),
         1,
         "the same normalised text is stored once per user"
     );
@@ -255,20 +227,14 @@ async fn stored_questions_are_capped_per_user_and_de_duplicated() {
         app.say(&user, q).await;
     }
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 601"
-        ),
+        app.count("SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 601"),
         2,
         "at most the cap per user per day"
     );
     // The cap is per user: someone else's questions are still kept, and still counted.
     app.say(&other, "Kapan THR PNS cair?").await;
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 602"
-        ),
+        app.count("SELECT COUNT(*) FROM unanswered_questions WHERE user_id = 602"),
         1
     );
     let list = app.say(&owner(), "/unanswered").await;
@@ -339,7 +305,9 @@ async fn unanswered_is_paged_newest_first() {
     );
     assert_eq!(first.lines().count(), 11, "{first}");
     assert!(!first.contains("nomor 2 "), "{first}");
-    let (msg, data) = button(&app, &admin, &Lang::Id.t("btn-page-older"));
+    let (msg, data) = app
+        .api
+        .newest_button(admin.id, &Lang::Id.t("btn-page-older"));
     let second = app.press(&admin, msg, &data).await;
     let lines: Vec<_> = second.lines().skip(1).collect();
     assert_eq!(lines.len(), 2, "{second}");

@@ -219,6 +219,22 @@ pub(crate) fn test_now() -> DateTime<Utc> {
     crate::app::Clock::system().now()
 }
 
+/// For the row readers' tests: spoils stored values with each SQL batch in turn and checks
+/// that `read` then fails naming the row (`"<table> row <id>"`) and the batch's column.
+#[cfg(test)]
+pub(crate) fn assert_corruption_is_named<T: std::fmt::Debug>(
+    c: &Connection,
+    read: impl Fn(&Connection) -> Result<T>,
+    row: &str,
+    spoils: &[(&str, &str)],
+) {
+    for (spoil, column) in spoils {
+        c.execute_batch(spoil).unwrap();
+        let err = read(c).unwrap_err().to_string();
+        assert!(err.contains(row) && err.contains(column), "{err}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,77 +187,87 @@ pub fn record(conn: &mut Connection, done: &[Done]) -> Result<usize> {
     let tx = conn.transaction()?;
     let mut failed = 0;
     for d in done {
-        let gave_up = match &d.row.receipt_for {
-            None => record_broadcast_row(&tx, d)?,
-            Some(_) => record_receipt(&tx, d)?,
-        };
+        let gave_up = record_row(&tx, d)?;
         failed += usize::from(gave_up);
     }
     tx.commit()?;
     Ok(failed)
 }
 
-fn record_broadcast_row(conn: &Connection, d: &Done) -> Result<bool> {
-    let id = d.row.id;
+/// Writes back one outcome, in either queue. Returns true when the row failed for good.
+fn record_row(conn: &Connection, d: &Done) -> Result<bool> {
+    let row = &d.row;
     match &d.result {
-        Recorded::Sent => mark_sent(conn, id, d.at)?,
+        Recorded::Sent => settle(conn, row, Settled::Sent(d.at))?,
         Recorded::Blocked(e) => {
-            conn.prepare_cached(
-                "UPDATE outbox SET state = 'blocked', last_error = ?2 WHERE id = ?1",
-            )?
-            .execute(params![id, e])?;
-            super::users::mark_blocked(conn, d.row.user_id)?;
+            settle(conn, row, Settled::Blocked(e))?;
+            super::users::mark_blocked(conn, row.user_id)?;
         }
-        Recorded::Later(at) => back_to_pending(conn, &d.row, Some(*at))?,
+        Recorded::Later(at) => back_to_pending(conn, row, Some(*at))?,
         Recorded::Retry {
             error,
             at,
             max_attempts,
-        } => return mark_retry(conn, id, error, *at, *max_attempts),
+        } => {
+            if row.attempts + 1 >= *max_attempts {
+                settle(conn, row, Settled::Failed(error))?;
+                return Ok(true);
+            }
+            let sql = match row.receipt_for {
+                None => {
+                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1,
+                         last_error = ?2, next_attempt_at = ?3
+                     WHERE id = ?1"
+                }
+                Some(_) => {
+                    "UPDATE receipt_outbox SET state = 'pending', attempts = attempts + 1,
+                         last_error = ?2, next_attempt_at = ?3
+                     WHERE id = ?1"
+                }
+            };
+            conn.prepare_cached(sql)?
+                .execute(params![row.id, error, ts(*at)])?;
+        }
         Recorded::Failed(e) => {
-            mark_failed(conn, id, e)?;
+            settle(conn, row, Settled::Failed(e))?;
             return Ok(true);
         }
     }
     Ok(false)
 }
 
-fn record_receipt(conn: &Connection, d: &Done) -> Result<bool> {
-    let id = d.row.id;
-    let delete = |conn: &Connection| -> Result<()> {
+/// How a row's fate was settled.
+enum Settled<'a> {
+    Sent(DateTime<Utc>),
+    Blocked(&'a str),
+    Failed(&'a str),
+}
+
+/// A row whose fate is known: a broadcast's row keeps it (the progress counts read it), a
+/// receipt's row leaves its queue.
+fn settle(conn: &Connection, row: &Claimed, how: Settled<'_>) -> Result<()> {
+    if row.receipt_for.is_some() {
         conn.prepare_cached("DELETE FROM receipt_outbox WHERE id = ?1")?
-            .execute([id])?;
-        Ok(())
-    };
-    match &d.result {
-        Recorded::Sent => delete(conn)?,
-        Recorded::Blocked(_) => {
-            delete(conn)?;
-            super::users::mark_blocked(conn, d.row.user_id)?;
-        }
-        Recorded::Later(at) => back_to_pending(conn, &d.row, Some(*at))?,
-        Recorded::Retry {
-            error,
-            at,
-            max_attempts,
-        } => {
-            if d.row.attempts + 1 >= *max_attempts {
-                delete(conn)?;
-                return Ok(true);
-            }
+            .execute([row.id])?;
+        return Ok(());
+    }
+    match how {
+        Settled::Sent(at) => mark_sent(conn, row.id, at)?,
+        Settled::Blocked(error) => {
             conn.prepare_cached(
-                "UPDATE receipt_outbox SET state = 'pending', attempts = attempts + 1,
-                     last_error = ?2, next_attempt_at = ?3
+                "UPDATE outbox SET state = 'blocked', last_error = ?2 WHERE id = ?1",
+            )?
+            .execute(params![row.id, error])?;
+        }
+        Settled::Failed(error) => {
+            conn.prepare_cached(
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2
                  WHERE id = ?1",
             )?
-            .execute(params![id, error, ts(*at)])?;
-        }
-        Recorded::Failed(_) => {
-            delete(conn)?;
-            return Ok(true);
+            .execute(params![row.id, error])?;
         }
     }
-    Ok(false)
+    Ok(())
 }
 
 /// Claimed rows the worker did not get to (a stop): back to pending, no attempt counted.
@@ -325,52 +335,6 @@ pub fn mark_sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-/// The user blocked the bot or is gone: no retry, and the user is marked for everyone.
-pub fn mark_blocked(conn: &mut Connection, id: i64, user_id: i64, error: &str) -> Result<()> {
-    let tx = conn.transaction()?;
-    tx.prepare_cached("UPDATE outbox SET state = 'blocked', last_error = ?2 WHERE id = ?1")?
-        .execute(params![id, error])?;
-    super::users::mark_blocked(&tx, user_id)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// A permanent refusal (a malformed request): retrying would fail the same way.
-pub fn mark_failed(conn: &Connection, id: i64, error: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-    )?
-    .execute(params![id, error])?;
-    Ok(())
-}
-
-/// A transient failure: counts an attempt and retries at `next_at`, or gives up after
-/// `max_attempts`. Returns true when the row is now failed for good.
-pub fn mark_retry(
-    conn: &Connection,
-    id: i64,
-    error: &str,
-    next_at: DateTime<Utc>,
-    max_attempts: i64,
-) -> Result<bool> {
-    let state: String = conn
-        .prepare_cached(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
-                 state = CASE WHEN attempts + 1 >= ?4 THEN 'failed' ELSE 'pending' END
-             WHERE id = ?1 RETURNING state",
-        )?
-        .query_row(params![id, error, ts(next_at), max_attempts], |r| r.get(0))?;
-    Ok(state == "failed")
-}
-
-/// Telegram asked us to slow down (429): the row goes back unchanged, no attempt counted,
-/// since the message never got a chance.
-pub fn release(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE outbox SET state = 'pending' WHERE id = ?1 AND state = 'sending'")?
-        .execute([id])?;
-    Ok(())
-}
-
 /// When the next retry falls due, so an idle worker knows how long it may sleep.
 pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
     let at: Option<String> = conn
@@ -394,6 +358,19 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         crate::store::test_now()
+    }
+
+    /// Writes back one outcome; how many rows failed for good (0 or 1).
+    fn record_one(c: &mut Connection, row: &Claimed, result: Recorded) -> Result<usize> {
+        let at = now();
+        record(
+            c,
+            &[Done {
+                row: row.clone(),
+                result,
+                at,
+            }],
+        )
     }
 
     /// A queued broadcast to users 1..=n.
@@ -436,13 +413,18 @@ mod tests {
             .with(|c| {
                 queued(c, 1);
                 let later = now() + chrono::Duration::seconds(60);
+                let retry = Recorded::Retry {
+                    error: "502".into(),
+                    at: later,
+                    max_attempts: 2,
+                };
                 let row = claim_next(c, now())?.unwrap();
-                assert!(!mark_retry(c, row.id, "502", later, 2)?);
+                assert_eq!(record_one(c, &row, retry.clone())?, 0);
                 assert_eq!(claim_next(c, now())?, None, "not due yet");
                 assert_eq!(next_due(c)?, parse_ts(&ts(later)));
                 let row = claim_next(c, later)?.unwrap();
                 assert_eq!(row.attempts, 1);
-                assert!(mark_retry(c, row.id, "502", later, 2)?);
+                assert_eq!(record_one(c, &row, retry)?, 1);
                 assert_eq!(claim_next(c, later)?, None, "failed for good");
                 Ok(())
             })
@@ -456,7 +438,7 @@ mod tests {
             .with(|c| {
                 queued(c, 1);
                 let row = claim_next(c, now())?.unwrap();
-                mark_blocked(c, row.id, row.user_id, "403")?;
+                record_one(c, &row, Recorded::Blocked("403".into()))?;
                 assert!(users::get(c, 1)?.unwrap().blocked);
                 assert_eq!(claim_next(c, now())?, None);
                 Ok(())
@@ -471,7 +453,7 @@ mod tests {
             .with(|c| {
                 queued(c, 1);
                 let row = claim_next(c, now())?.unwrap();
-                release(c, row.id)?;
+                release_all(c, std::slice::from_ref(&row))?;
                 let again = claim_next(c, now())?.unwrap();
                 assert_eq!((again.id, again.attempts), (row.id, 0));
                 Ok(())

@@ -77,6 +77,12 @@ mod tests {
     use crate::i18n::Lang;
     use crate::store::Store;
 
+    /// A message from user `id` with this name and username.
+    fn seen_as(c: &Connection, id: i64, name: &str, username: Option<&str>) -> Result<()> {
+        users::touch(c, id, name, username, Lang::Id, crate::store::test_now())?;
+        Ok(())
+    }
+
     fn one(m: UsernameMatch) -> i64 {
         match m {
             UsernameMatch::One(u) => u.id,
@@ -89,22 +95,8 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                users::touch(
-                    c,
-                    1,
-                    "Budi",
-                    Some("budi_asn"),
-                    Lang::Id,
-                    crate::store::test_now(),
-                )?;
-                users::touch(
-                    c,
-                    1,
-                    "Budi",
-                    Some("budi_asn"),
-                    Lang::Id,
-                    crate::store::test_now(),
-                )?;
+                seen_as(c, 1, "Budi", Some("budi_asn"))?;
+                seen_as(c, 1, "Budi", Some("budi_asn"))?;
                 assert_eq!(one(resolve(c, "@Budi_ASN")?), 1);
                 assert!(matches!(resolve(c, "@nobody")?, UsernameMatch::Unknown));
                 assert!(matches!(resolve(c, "@")?, UsernameMatch::Unknown));
@@ -118,31 +110,10 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                users::touch(
-                    c,
-                    1,
-                    "Budi",
-                    Some("kepegawaian"),
-                    Lang::Id,
-                    crate::store::test_now(),
-                )?;
+                seen_as(c, 1, "Budi", Some("kepegawaian"))?;
                 // Budi renames himself; Sari takes the freed name.
-                users::touch(
-                    c,
-                    1,
-                    "Budi",
-                    Some("budi_baru"),
-                    Lang::Id,
-                    crate::store::test_now(),
-                )?;
-                users::touch(
-                    c,
-                    2,
-                    "Sari",
-                    Some("Kepegawaian"),
-                    Lang::Id,
-                    crate::store::test_now(),
-                )?;
+                seen_as(c, 1, "Budi", Some("budi_baru"))?;
+                seen_as(c, 2, "Sari", Some("Kepegawaian"))?;
                 match resolve(c, "@kepegawaian")? {
                     UsernameMatch::Ambiguous(ids) => assert_eq!(ids, vec![1, 2]),
                     other => panic!("{other:?}"),
@@ -161,8 +132,8 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store
             .with(|c| {
-                users::touch(c, 1, "Budi", None, Lang::Id, crate::store::test_now())?;
-                users::touch(c, 2, "Ani", Some("  "), Lang::Id, crate::store::test_now())?;
+                seen_as(c, 1, "Budi", None)?;
+                seen_as(c, 2, "Ani", Some("  "))?;
                 let n: i64 = c.query_row("SELECT COUNT(*) FROM usernames", [], |r| r.get(0))?;
                 assert_eq!(n, 0);
                 Ok(())

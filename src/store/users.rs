@@ -294,20 +294,20 @@ mod tests {
         store
             .with(|c| {
                 register_pppk(c, 9, "dinkes")?;
-                c.execute("UPDATE users SET employment = 'pilot' WHERE id = 9", [])?;
-                let err = get(c, 9).unwrap_err().to_string();
-                assert!(
-                    err.contains("users row 9") && err.contains("employment"),
-                    "{err}"
-                );
-                c.execute(
-                    "UPDATE users SET employment = 'pppk', language = 'xx' WHERE id = 9",
-                    [],
-                )?;
-                let err = get(c, 9).unwrap_err().to_string();
-                assert!(
-                    err.contains("users row 9") && err.contains("language"),
-                    "{err}"
+                crate::store::assert_corruption_is_named(
+                    c,
+                    |c| get(c, 9),
+                    "users row 9",
+                    &[
+                        (
+                            "UPDATE users SET employment = 'pilot' WHERE id = 9",
+                            "employment",
+                        ),
+                        (
+                            "UPDATE users SET employment = 'pppk', language = 'xx' WHERE id = 9",
+                            "language",
+                        ),
+                    ],
                 );
                 Ok(())
             })

@@ -1,6 +1,7 @@
 //! Report commands for HR and admins (/stats, /chart, /export, /unanswered, /feedback,
 //! /audit) and the entry point of role management (in `roles`). The role gate is a filter in
-//! the schema built from [`required_role`], evaluated with the role loaded for this update.
+//! the schema built from [`AdminCommand::required_role`], evaluated with the role loaded for
+//! this update.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,6 +14,7 @@ use super::commands::AdminCommand;
 use super::reply::{say, sent};
 use super::{App, Caller, HandlerError, HandlerResult, roles};
 use crate::app::reports::{self, ExportedBy};
+use crate::app::roles::Change;
 use crate::args;
 use crate::domain::{Role, UnitCode};
 use crate::i18n::Lang;
@@ -33,8 +35,6 @@ const MAX_TEXT: usize = 3900;
 /// Telegram refuses documents a bot uploads above 50 MB.
 const MAX_UPLOAD: u64 = 50 * 1024 * 1024;
 
-/// The least role that may run a command. Reports are for HR too; roles and the Q&A
-/// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
 /// Admin and owner commands: served when the caller's role (loaded for this very update)
 /// allows the command, refused politely otherwise.
 pub fn commands() -> UpdateHandler<HandlerError> {
@@ -45,26 +45,8 @@ pub fn commands() -> UpdateHandler<HandlerError> {
         .endpoint(refuse)
 }
 
-pub fn required_role(cmd: &AdminCommand) -> Role {
-    match cmd {
-        AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,
-        AdminCommand::Unanswered
-        | AdminCommand::Teach(_)
-        | AdminCommand::Untaught(_)
-        | AdminCommand::Feedback
-        | AdminCommand::GrantHr(_)
-        | AdminCommand::RevokeHr(_)
-        | AdminCommand::Roles
-        | AdminCommand::Audit
-        | AdminCommand::Verify => Role::Admin,
-        AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) | AdminCommand::Backup => {
-            Role::Owner
-        }
-    }
-}
-
 pub fn allowed(caller: &Caller, cmd: &AdminCommand) -> bool {
-    caller.role >= required_role(cmd)
+    caller.role >= cmd.required_role()
 }
 
 /// The command's name for logs: never its argument, which may name a person.
@@ -117,35 +99,29 @@ pub async fn on_command(
         command = command_name(&cmd),
         "officer command"
     );
-    match cmd {
-        AdminCommand::Stats => stats(bot, app, caller, chat).await,
-        AdminCommand::Chart => chart(bot, app, caller, chat).await,
-        AdminCommand::Export(unit) => export(bot, app, caller, chat, unit).await,
-        AdminCommand::Unanswered => super::teach::unanswered(bot, app, caller, chat).await,
-        AdminCommand::Teach(args) => super::teach::teach(bot, app, caller, chat, args).await,
-        AdminCommand::Untaught(args) => super::teach::untaught(bot, app, caller, chat, args).await,
-        AdminCommand::Feedback => feedback(bot, app, caller, chat).await,
-        AdminCommand::Audit => audit_log(bot, app, caller, chat).await,
-        AdminCommand::Verify => super::privacy::verify(bot, app, caller, chat).await,
-        AdminCommand::Roles => roles::list(bot, app, caller, chat).await,
-        AdminCommand::Backup => backup(bot, app, caller, chat).await,
-        AdminCommand::GrantAdmin(target) => {
-            let change = crate::app::roles::Change::Grant(Role::Admin);
-            roles::change(bot, app, caller, chat, change, target).await
+    // The four role changes are one use case, told apart by the change they ask for.
+    let (change, target) = match cmd {
+        AdminCommand::Stats => return stats(bot, app, caller, chat).await,
+        AdminCommand::Chart => return chart(bot, app, caller, chat).await,
+        AdminCommand::Export(unit) => return export(bot, app, caller, chat, unit).await,
+        AdminCommand::Unanswered => return super::teach::unanswered(bot, app, caller, chat).await,
+        AdminCommand::Teach(args) => {
+            return super::teach::teach(bot, app, caller, chat, args).await;
         }
-        AdminCommand::RevokeAdmin(target) => {
-            let change = crate::app::roles::Change::Revoke(Role::Admin);
-            roles::change(bot, app, caller, chat, change, target).await
+        AdminCommand::Untaught(args) => {
+            return super::teach::untaught(bot, app, caller, chat, args).await;
         }
-        AdminCommand::GrantHr(target) => {
-            let change = crate::app::roles::Change::Grant(Role::Hr);
-            roles::change(bot, app, caller, chat, change, target).await
-        }
-        AdminCommand::RevokeHr(target) => {
-            let change = crate::app::roles::Change::Revoke(Role::Hr);
-            roles::change(bot, app, caller, chat, change, target).await
-        }
-    }
+        AdminCommand::Feedback => return feedback(bot, app, caller, chat).await,
+        AdminCommand::Audit => return audit_log(bot, app, caller, chat).await,
+        AdminCommand::Verify => return super::privacy::verify(bot, app, caller, chat).await,
+        AdminCommand::Roles => return roles::list(bot, app, caller, chat).await,
+        AdminCommand::Backup => return backup(bot, app, caller, chat).await,
+        AdminCommand::GrantAdmin(target) => (Change::Grant(Role::Admin), target),
+        AdminCommand::RevokeAdmin(target) => (Change::Revoke(Role::Admin), target),
+        AdminCommand::GrantHr(target) => (Change::Grant(Role::Hr), target),
+        AdminCommand::RevokeHr(target) => (Change::Revoke(Role::Hr), target),
+    };
+    roles::change(bot, app, caller, chat, change, target).await
 }
 
 /// Anyone without the role: one polite line, nothing about what the command would show.
@@ -511,18 +487,18 @@ mod tests {
 
     #[test]
     fn each_command_names_the_least_role_that_may_run_it() {
-        assert_eq!(required_role(&AdminCommand::Stats), Role::Hr);
-        assert_eq!(required_role(&AdminCommand::Export("x".into())), Role::Hr);
+        assert_eq!(AdminCommand::Stats.required_role(), Role::Hr);
+        assert_eq!(AdminCommand::Export("x".into()).required_role(), Role::Hr);
         assert_eq!(
-            required_role(&AdminCommand::GrantHr(String::new())),
+            AdminCommand::GrantHr(String::new()).required_role(),
             Role::Admin
         );
-        assert_eq!(required_role(&AdminCommand::Audit), Role::Admin);
+        assert_eq!(AdminCommand::Audit.required_role(), Role::Admin);
         assert_eq!(
-            required_role(&AdminCommand::RevokeAdmin(String::new())),
+            AdminCommand::RevokeAdmin(String::new()).required_role(),
             Role::Owner
         );
-        assert_eq!(required_role(&AdminCommand::Backup), Role::Owner);
+        assert_eq!(AdminCommand::Backup.required_role(), Role::Owner);
         assert_eq!(
             command_name(&AdminCommand::GrantHr("@sari".into())),
             "grant_hr"

@@ -1,11 +1,15 @@
 //! Typed commands. Descriptions come from the locales (keys `cmd-<name>`), so the
 //! Telegram menu, /help and the parser list the same commands in both languages.
 
+use std::sync::Arc;
+
 use teloxide::macros::BotCommands;
 use teloxide::prelude::*;
-use teloxide::types::{BotCommand, BotCommandScope, Recipient};
+use teloxide::types::{BotCommand, BotCommandScope, Me, Recipient};
+use teloxide::utils::command::BotCommands as _;
 
-use super::admin::required_role;
+use super::pledge;
+use super::{App, Caller, HandlerResult, PledgeDialogue, privacy, qa, reminders, reply};
 use crate::domain::Role;
 use crate::i18n::Lang;
 
@@ -40,7 +44,7 @@ pub enum Command {
     Batal,
 }
 
-/// Reports and role management. Who may run which is `telegram::admin::required_role`,
+/// Reports and role management. Who may run which is [`AdminCommand::required_role`],
 /// checked by a filter in the schema: stats, chart and export are for HR and admins.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "snake_case")]
@@ -72,6 +76,86 @@ pub enum HrCommand {
     CancelBroadcast(String),
 }
 
+impl AdminCommand {
+    /// The least role that may run the command. Reports are for HR too; roles and the Q&A
+    /// quality reports are for admins; appointing admins is for the owners in ADMIN_IDS.
+    pub fn required_role(&self) -> Role {
+        match self {
+            AdminCommand::Stats | AdminCommand::Chart | AdminCommand::Export(_) => Role::Hr,
+            AdminCommand::Unanswered
+            | AdminCommand::Teach(_)
+            | AdminCommand::Untaught(_)
+            | AdminCommand::Feedback
+            | AdminCommand::GrantHr(_)
+            | AdminCommand::RevokeHr(_)
+            | AdminCommand::Roles
+            | AdminCommand::Audit
+            | AdminCommand::Verify => Role::Admin,
+            AdminCommand::GrantAdmin(_) | AdminCommand::RevokeAdmin(_) | AdminCommand::Backup => {
+                Role::Owner
+            }
+        }
+    }
+}
+
+impl HrCommand {
+    /// Broadcasts are for HR officers, and admins can do everything HR can.
+    pub fn required_role(&self) -> Role {
+        Role::Hr
+    }
+}
+
+/// The least role that may run the command `text` (`/name args`, as typed), whichever enum
+/// declares it: the gates in the schema, the menus and the authorization matrix all read
+/// it from the enums, so a new command needs no list of roles anywhere else. None when
+/// `text` is no command of this bot.
+pub fn required_role(text: &str, bot_name: &str) -> Option<Role> {
+    if Command::parse(text, bot_name).is_ok() {
+        return Some(Role::Asn);
+    }
+    AdminCommand::parse(text, bot_name)
+        .map(|c| c.required_role())
+        .or_else(|_| HrCommand::parse(text, bot_name).map(|c| c.required_role()))
+        .ok()
+}
+
+/// Where each command every ASN may use goes: next to its enum, so a new variant that is
+/// not handled here does not compile.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn on_command(
+    bot: Bot,
+    app: Arc<App>,
+    caller: Caller,
+    me: Me,
+    dialogue: PledgeDialogue,
+    msg: Message,
+    cmd: Command,
+) -> HandlerResult {
+    let chat = msg.chat.id;
+    match cmd {
+        Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
+        Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
+        Command::Status => privacy::status(bot, app, caller, me, chat).await,
+        Command::Dataku => privacy::my_data(bot, app, caller, me, chat).await,
+        Command::Privasi => {
+            reply::say(&bot, &app, &caller, chat, caller.lang.t("privasi-text")).await
+        }
+        Command::Cek(code) => privacy::check_receipt(bot, app, caller, chat, code).await,
+        Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
+        Command::Topik => qa::topics(bot, app, caller, msg).await,
+        Command::Lang => {
+            let to = caller.lang.other();
+            pledge::switch_lang(bot, app, caller, chat, to).await
+        }
+        Command::Help => {
+            let text = help_text(caller.lang, caller.role);
+            reply::say(&bot, &app, &caller, chat, text).await
+        }
+        Command::Batal => pledge::cancel(bot, app, caller, dialogue, chat).await,
+        Command::Pengingat => reminders::show(bot, app, caller, chat).await,
+    }
+}
+
 /// A menu entry: the command without its slash, and the locale key of its description
 /// (`cmd-` and the name with dashes).
 pub type Entry = (String, String);
@@ -95,7 +179,7 @@ type Section = (&'static str, Vec<Entry>, bool);
 
 /// Every section in menu order: ASN, broadcasts, reports, admin, owner.
 fn sections(role: Role) -> [Section; 5] {
-    let officer = |need: Role| entries::<AdminCommand>(move |c| required_role(c) == need);
+    let officer = |need: Role| entries::<AdminCommand>(move |c| c.required_role() == need);
     [
         ("help-title", entries::<Command>(|_| true), true),
         (
@@ -175,7 +259,6 @@ pub async fn publish_menu_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use teloxide::utils::command::BotCommands as _;
 
     #[test]
     fn commands_parse_with_and_without_arguments() {

@@ -76,11 +76,7 @@ pub async fn start(
         text.push_str("\n\n");
         text.push_str(&lang.t_args("start-unit-selected", args!["unit" => &unit.name]));
     }
-    let result = bot
-        .send_message(msg.chat.id, text)
-        .reply_markup(keyboards::main_menu(lang))
-        .await;
-    sent(&app, caller.id, result).await
+    with_main_menu(&bot, &app, &caller, msg.chat.id, text, lang).await
 }
 
 /// /ikrar: registered users see the pledge (or their receipt); others start registering.
@@ -229,11 +225,23 @@ pub async fn switch_lang(
     to: Lang,
 ) -> HandlerResult {
     app::pledge::set_language(&app, caller.id, to).await?;
+    with_main_menu(&bot, &app, &caller, chat, to.t("lang-set"), to).await
+}
+
+/// `text` with the main menu's buttons (pledge, status, ask) under it, in `lang`.
+async fn with_main_menu(
+    bot: &Bot,
+    app: &App,
+    caller: &Caller,
+    chat: ChatId,
+    text: String,
+    lang: Lang,
+) -> HandlerResult {
     let result = bot
-        .send_message(chat, to.t("lang-set"))
-        .reply_markup(keyboards::main_menu(to))
+        .send_message(chat, text)
+        .reply_markup(keyboards::main_menu(lang))
         .await;
-    sent(&app, caller.id, result).await
+    sent(app, caller.id, result).await
 }
 
 pub async fn cancel(

@@ -27,7 +27,7 @@ use super::{
 /// buttons), so adding to a feature touches that feature's module.
 pub fn schema() -> UpdateHandler<HandlerError> {
     let messages = dptree::entry()
-        .branch(teloxide::filter_command::<Command, _>().endpoint(on_command))
+        .branch(teloxide::filter_command::<Command, _>().endpoint(commands::on_command))
         .branch(admin::commands())
         .branch(broadcast::commands())
         .branch(dptree::filter(|msg: Message| looks_like_command(&msg)).endpoint(unknown_command))
@@ -139,41 +139,6 @@ fn injected_panic(_: &App, _: &Update) {}
 
 fn looks_like_command(msg: &Message) -> bool {
     msg.text().is_some_and(|t| t.starts_with('/'))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn on_command(
-    bot: Bot,
-    app: Arc<App>,
-    caller: Caller,
-    me: Me,
-    dialogue: PledgeDialogue,
-    msg: Message,
-    cmd: Command,
-) -> HandlerResult {
-    let chat = msg.chat.id;
-    match cmd {
-        Command::Start(payload) => pledge::start(bot, app, caller, msg, payload).await,
-        Command::Ikrar => pledge::ikrar(bot, app, caller, me, dialogue, chat).await,
-        Command::Status => privacy::status(bot, app, caller, me, chat).await,
-        Command::Dataku => privacy::my_data(bot, app, caller, me, chat).await,
-        Command::Privasi => {
-            reply::say(&bot, &app, &caller, chat, caller.lang.t("privasi-text")).await
-        }
-        Command::Cek(code) => privacy::check_receipt(bot, app, caller, chat, code).await,
-        Command::Tanya(question) => qa::tanya(bot, app, caller, msg, question).await,
-        Command::Topik => qa::topics(bot, app, caller, msg).await,
-        Command::Lang => {
-            let to = caller.lang.other();
-            pledge::switch_lang(bot, app, caller, chat, to).await
-        }
-        Command::Help => {
-            let text = commands::help_text(caller.lang, caller.role);
-            reply::say(&bot, &app, &caller, chat, text).await
-        }
-        Command::Batal => pledge::cancel(bot, app, caller, dialogue, chat).await,
-        Command::Pengingat => reminders::show(bot, app, caller, chat).await,
-    }
 }
 
 /// A slash command we don't know. In groups it may belong to another bot: stay quiet there,

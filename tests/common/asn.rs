@@ -29,6 +29,18 @@ pub fn register(store: &Store, ids: Range<i64>, unit: &str) -> Vec<i64> {
     ids.collect()
 }
 
+/// A bot database at `dir/netralitas.db` with the ids registered in `unit`: the file and
+/// the ids.
+pub fn database(
+    dir: &std::path::Path,
+    ids: Range<i64>,
+    unit: &str,
+) -> (std::path::PathBuf, Vec<i64>) {
+    let db = dir.join("netralitas.db");
+    let ids = register(&Store::open(&db).expect("the database opens"), ids, unit);
+    (db, ids)
+}
+
 /// The officer sends `/broadcast <text>`, picks `unit`, and presses "Kirim", as in the
 /// chat. Returns the instant of the press.
 pub async fn broadcast_to_unit(

@@ -107,6 +107,13 @@ impl TestApp {
             .unwrap_or_else(|| Store::open(&self.db_path).expect("open test db"))
     }
 
+    /// The one number `sql` reads from the bot's database (a `COUNT(*)`, mostly).
+    pub fn count(&self, sql: &str) -> i64 {
+        self.store()
+            .with(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+            .unwrap()
+    }
+
     pub async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await;

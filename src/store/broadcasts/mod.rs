@@ -536,6 +536,19 @@ mod tests {
         }
     }
 
+    /// A text broadcast by `author` to everyone, confirmed: queued now, or scheduled `at`.
+    fn confirmed(
+        c: &mut Connection,
+        author: i64,
+        at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> i64 {
+        let id = create_text_draft(c, author, "x", &[], at, now).unwrap();
+        set_audience(c, id, author, &Audience::All).unwrap();
+        confirm(c, id, author, "E", now, None).unwrap();
+        id
+    }
+
     fn outbox_count(c: &Connection) -> i64 {
         c.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
             .unwrap()
@@ -573,16 +586,24 @@ mod tests {
             .with(|c| {
                 let now = crate::store::test_now();
                 let id = create_text_draft(c, 50, "x", &[], None, now)?;
-                c.execute("UPDATE broadcasts SET status = 'lost' WHERE id = ?1", [id])?;
-                let err = get(c, id).unwrap_err().to_string();
-                assert!(err.contains(&format!("broadcasts row {id}")), "{err}");
-                assert!(err.contains("status"), "{err}");
-                c.execute(
-                    "UPDATE broadcasts SET status = 'draft', entities = '[{' WHERE id = ?1",
-                    [id],
-                )?;
-                let err = get(c, id).unwrap_err().to_string();
-                assert!(err.contains("entities"), "{err}");
+                crate::store::assert_corruption_is_named(
+                    c,
+                    |c| get(c, id),
+                    &format!("broadcasts row {id}"),
+                    &[
+                        (
+                            &format!("UPDATE broadcasts SET status = 'lost' WHERE id = {id}"),
+                            "status",
+                        ),
+                        (
+                            &format!(
+                                "UPDATE broadcasts SET status = 'draft', entities = '[{{' \
+                                 WHERE id = {id}"
+                            ),
+                            "entities",
+                        ),
+                    ],
+                );
                 Ok(())
             })
             .unwrap();
@@ -651,9 +672,7 @@ mod tests {
                     user(c, id, None);
                 }
                 let now = crate::store::test_now();
-                let id = create_text_draft(c, 50, "x", &[], None, now)?;
-                set_audience(c, id, 50, &Audience::All)?;
-                confirm(c, id, 50, "E", now, None)?;
+                let id = confirmed(c, 50, None, now);
                 let row = crate::store::outbox::claim_next(c, now)?.unwrap();
                 crate::store::outbox::mark_sent(c, row.id, now)?;
                 assert_eq!(
@@ -686,15 +705,9 @@ mod tests {
                 }
                 let now = crate::store::test_now();
                 let later = now + chrono::Duration::hours(1);
-                let mut make = |author: i64, at: Option<DateTime<Utc>>| {
-                    let id = create_text_draft(c, author, "x", &[], at, now).unwrap();
-                    set_audience(c, id, author, &Audience::All).unwrap();
-                    confirm(c, id, author, "E", now, None).unwrap();
-                    id
-                };
-                let running = make(50, None);
-                let scheduled = make(50, Some(later));
-                let other = make(51, None);
+                let running = confirmed(c, 50, None, now);
+                let scheduled = confirmed(c, 50, Some(later), now);
+                let other = confirmed(c, 51, None, now);
                 let draft = create_text_draft(c, 50, "y", &[], None, now)?;
                 assert_eq!(cancel_all_by(c, 50, 1, now)?, 2);
                 for id in [running, scheduled] {

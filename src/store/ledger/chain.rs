@@ -166,6 +166,38 @@ impl Owned {
             Owned::Audit { at, .. } => at,
         }
     }
+
+    /// Every pledge row as chained, in no particular order.
+    pub(super) fn all_pledges(conn: &Connection) -> rusqlite::Result<Vec<Owned>> {
+        conn.prepare(
+            "SELECT user_id, election, text_hash, confirmed_at, receipt_code FROM pledges",
+        )?
+        .query_map([], |r| {
+            Ok(Owned::Pledge {
+                user_id: r.get(0)?,
+                election: r.get(1)?,
+                text_hash: r.get(2)?,
+                confirmed_at: r.get(3)?,
+                receipt_code: r.get(4)?,
+            })
+        })?
+        .collect()
+    }
+
+    /// Every audit row as chained, in no particular order.
+    pub(super) fn all_audit(conn: &Connection) -> rusqlite::Result<Vec<Owned>> {
+        conn.prepare("SELECT id, at, actor_id, action, detail FROM audit_log")?
+            .query_map([], |r| {
+                Ok(Owned::Audit {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    actor_id: r.get(2)?,
+                    action: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })?
+            .collect()
+    }
 }
 
 /// Length-prefixed, so no two different records encode alike.

@@ -104,34 +104,11 @@ pub fn migrate_existing(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::H
     )?;
 
     let mut existing: Vec<(String, u8, String, Owned)> = Vec::new();
-    let mut stmt =
-        tx.prepare("SELECT user_id, election, text_hash, confirmed_at, receipt_code FROM pledges")?;
-    for row in stmt.query_map([], |r| {
-        Ok(Owned::Pledge {
-            user_id: r.get(0)?,
-            election: r.get(1)?,
-            text_hash: r.get(2)?,
-            confirmed_at: r.get(3)?,
-            receipt_code: r.get(4)?,
-        })
-    })? {
-        let record = row?;
-        let at = record.at().to_owned();
-        existing.push((at, 0, record.as_record().record_key(), record));
-    }
-    let mut stmt = tx.prepare("SELECT id, at, actor_id, action, detail FROM audit_log")?;
-    for row in stmt.query_map([], |r| {
-        Ok(Owned::Audit {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor_id: r.get(2)?,
-            action: r.get(3)?,
-            detail: r.get(4)?,
-        })
-    })? {
-        let record = row?;
-        let at = record.at().to_owned();
-        existing.push((at, 1, record.as_record().record_key(), record));
+    for (kind, records) in [(0, Owned::all_pledges(tx)?), (1, Owned::all_audit(tx)?)] {
+        for record in records {
+            let at = record.at().to_owned();
+            existing.push((at, kind, record.as_record().record_key(), record));
+        }
     }
     existing.sort_by(|a, b| (&a.0, a.1, &a.2).cmp(&(&b.0, b.1, &b.2)));
     for (_, _, _, record) in &existing {

@@ -60,17 +60,7 @@ pub fn verify(conn: &Connection) -> Result<std::result::Result<Verified, Broken>
 
 fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Broken>> {
     let mut pledges: HashMap<String, Owned> = HashMap::new();
-    let mut stmt = conn
-        .prepare("SELECT user_id, election, text_hash, confirmed_at, receipt_code FROM pledges")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let record = Owned::Pledge {
-            user_id: r.get(0)?,
-            election: r.get(1)?,
-            text_hash: r.get(2)?,
-            confirmed_at: r.get(3)?,
-            receipt_code: r.get(4)?,
-        };
+    for record in Owned::all_pledges(conn)? {
         let key = record.as_record().record_key();
         if let Some(twin) = pledges.insert(key, record) {
             return Ok(Err(Broken {
@@ -82,19 +72,10 @@ fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Br
     }
     let pledge_count = pledges.len();
 
-    let mut audit: HashMap<String, Owned> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, at, actor_id, action, detail FROM audit_log")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let record = Owned::Audit {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor_id: r.get(2)?,
-            action: r.get(3)?,
-            detail: r.get(4)?,
-        };
-        audit.insert(record.as_record().record_key(), record);
-    }
+    let mut audit: HashMap<String, Owned> = Owned::all_audit(conn)?
+        .into_iter()
+        .map(|record| (record.as_record().record_key(), record))
+        .collect();
     let audit_count = audit.len();
 
     let mut prev = GENESIS;

@@ -32,7 +32,10 @@ pub use buttons::on_callback;
 /// HR commands: served to HR officers and admins, refused politely to anyone else.
 pub fn commands() -> UpdateHandler<HandlerError> {
     teloxide::filter_command::<HrCommand, _>()
-        .branch(dptree::filter(|c: Caller| c.role.is_hr()).endpoint(on_command))
+        .branch(
+            dptree::filter(|c: Caller, cmd: HrCommand| c.role >= cmd.required_role())
+                .endpoint(on_command),
+        )
         .endpoint(refuse)
 }
 

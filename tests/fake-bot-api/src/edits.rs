@@ -9,7 +9,7 @@ use crate::json::{
 };
 use crate::messages::StoredMessage;
 use crate::state::ServerState;
-use crate::validate::{MAX_TEXT, check_caption, check_markup, check_text};
+use crate::validate::{Content, MAX_TEXT, check_caption, check_markup, check_text};
 
 const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
@@ -57,6 +57,18 @@ impl ServerState {
         Ok(key)
     }
 
+    /// The stored message a chat message's edit changes; None for an inline message's
+    /// edit, which Telegram answers with `true` and this server does not store.
+    fn edited(&mut self, p: &Value) -> Result<Option<&mut StoredMessage>, ApiErr> {
+        if p.get("inline_message_id").is_some() {
+            return Ok(None);
+        }
+        let key = self.edit_target(p)?;
+        Ok(Some(
+            self.messages.get_mut(&key).expect("edit target exists"),
+        ))
+    }
+
     pub(crate) fn edit_message_text(&mut self, p: &Value) -> ApiResult {
         self.edit_words(p, Words::Text)
     }
@@ -69,27 +81,18 @@ impl ServerState {
     /// a media message's caption, with Telegram's errors for each.
     fn edit_words(&mut self, p: &Value, words: Words) -> ApiResult {
         let field = words.field();
-        let new = p.get(field).and_then(Value::as_str).unwrap_or("");
-        let parse_mode = p
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let markup = reply_markup_param(p);
-        if self.strict {
-            match words {
-                Words::Text => {
-                    check_text(new, parse_mode.as_deref(), MAX_TEXT, "MESSAGE_TOO_LONG")?
-                }
-                Words::Caption => check_caption(new, parse_mode.as_deref())?,
-            }
-            check_markup(markup.as_ref())?;
-        }
-        if p.get("inline_message_id").is_some() {
-            return Ok(json!(true));
-        }
-        let key = self.edit_target(p)?;
+        let Content {
+            words: new,
+            parse_mode,
+            markup,
+        } = Content::read(p, field, self.strict, |new, parse_mode| match words {
+            Words::Text => check_text(new, parse_mode, MAX_TEXT, "MESSAGE_TOO_LONG"),
+            Words::Caption => check_caption(new, parse_mode),
+        })?;
         let strict = self.strict;
-        let m = self.messages.get_mut(&key).expect("edit target exists");
+        let Some(m) = self.edited(p)? else {
+            return Ok(json!(true));
+        };
         if strict && (m.kind == SentKind::Text) != (words == Words::Text) {
             return Err(ApiErr::bad(&format!(
                 "there is no {field} in the message to edit"
@@ -102,7 +105,7 @@ impl ServerState {
         {
             return Err(ApiErr::new(400, NOT_MODIFIED));
         }
-        m.text = new.to_owned();
+        m.text = new.clone();
         m.parse_mode = parse_mode;
         m.edits += 1;
         if let Some(obj) = m.json.as_object_mut() {
@@ -121,12 +124,10 @@ impl ServerState {
         if self.strict {
             check_markup(markup.as_ref())?;
         }
-        if p.get("inline_message_id").is_some() {
-            return Ok(json!(true));
-        }
-        let key = self.edit_target(p)?;
         let strict = self.strict;
-        let m = self.messages.get_mut(&key).expect("edit target exists");
+        let Some(m) = self.edited(p)? else {
+            return Ok(json!(true));
+        };
         if strict && inline_only(m.reply_markup.as_ref()) == inline_only(markup.as_ref()) {
             return Err(ApiErr::new(400, NOT_MODIFIED));
         }

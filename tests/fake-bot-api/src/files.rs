@@ -5,11 +5,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiErr, ApiResult};
-use crate::json::{put_inline_markup, reply_markup_param, require_chat};
+use crate::json::{put_inline_markup, require_chat};
 use crate::messages::StoredMessage;
 use crate::server::{Inner, api_response};
 use crate::state::ServerState;
-use crate::validate::{check_caption, check_markup};
+use crate::validate::{Content, check_caption};
 use crate::{FakeBotApi, SentKind, TestUser};
 
 pub(crate) struct StoredFile {
@@ -50,30 +50,38 @@ impl ServerState {
         json!({"file_id": file_id, "file_unique_id": unique_id, "file_size": size})
     }
 
-    fn media_common(
+    /// Keeps a photo or document the bot sent as message `(chat_id, id)`: `m` is its
+    /// message so far, without the caption and keyboard `content` adds.
+    fn store_media(
         &mut self,
-        p: &Value,
-    ) -> Result<(i64, String, Option<String>, Option<Value>), ApiErr> {
-        let chat_id = require_chat(p)?;
-        let caption = p
-            .get("caption")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
-        let parse_mode = p
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let markup = reply_markup_param(p);
-        if self.strict {
-            check_caption(&caption, parse_mode.as_deref())?;
-            check_markup(markup.as_ref())?;
+        (chat_id, id): (i64, i32),
+        mut m: Map<String, Value>,
+        content: Content,
+        kind: SentKind,
+        file_name: Option<String>,
+    ) -> ApiResult {
+        if !content.words.is_empty() {
+            m.insert("caption".into(), json!(content.words));
         }
-        Ok((chat_id, caption, parse_mode, markup))
+        put_inline_markup(&mut m, content.markup.as_ref());
+        let json = Value::Object(m);
+        self.store(StoredMessage {
+            text: content.words,
+            parse_mode: content.parse_mode,
+            reply_markup: content.markup,
+            file_name,
+            ..StoredMessage::new(chat_id, id, kind, json.clone())
+        });
+        Ok(json)
+    }
+
+    fn read_caption(&self, p: &Value) -> Result<Content, ApiErr> {
+        Content::read(p, "caption", self.strict, check_caption)
     }
 
     pub(crate) fn send_photo(&mut self, p: &Value, file: Option<&(String, Vec<u8>)>) -> ApiResult {
-        let (chat_id, caption, parse_mode, markup) = self.media_common(p)?;
+        let chat_id = require_chat(p)?;
+        let content = self.read_caption(p)?;
         let size = match (p.get("photo").and_then(Value::as_str), file) {
             (_, Some((_, bytes))) => bytes.len(),
             (Some(s), None) if !s.is_empty() && !s.starts_with("attach://") => 50_000,
@@ -91,19 +99,13 @@ impl ServerState {
                  "file_size": size, "width": 1280, "height": 1280},
             ]),
         );
-        if !caption.is_empty() {
-            m.insert("caption".into(), json!(caption));
-        }
-        put_inline_markup(&mut m, markup.as_ref());
-        let json = Value::Object(m);
-        self.store(StoredMessage {
-            text: caption,
-            parse_mode,
-            reply_markup: markup,
-            file_name: file.map(|f| f.0.clone()),
-            ..StoredMessage::new(chat_id, id, SentKind::Photo, json.clone())
-        });
-        Ok(json)
+        self.store_media(
+            (chat_id, id),
+            m,
+            content,
+            SentKind::Photo,
+            file.map(|f| f.0.clone()),
+        )
     }
 
     pub(crate) fn send_document(
@@ -111,7 +113,8 @@ impl ServerState {
         p: &Value,
         file: Option<&(String, Vec<u8>)>,
     ) -> ApiResult {
-        let (chat_id, caption, parse_mode, markup) = self.media_common(p)?;
+        let chat_id = require_chat(p)?;
+        let content = self.read_caption(p)?;
         let (file_name, size) = match (p.get("document").and_then(Value::as_str), file) {
             (_, Some((name, bytes))) => (Some(name.clone()), bytes.len()),
             (Some(s), None) if !s.is_empty() && !s.starts_with("attach://") => (None, 10_000),
@@ -132,19 +135,7 @@ impl ServerState {
         }
         let mut m = self.base_message(id, chat_id);
         m.insert("document".into(), Value::Object(doc));
-        if !caption.is_empty() {
-            m.insert("caption".into(), json!(caption));
-        }
-        put_inline_markup(&mut m, markup.as_ref());
-        let json = Value::Object(m);
-        self.store(StoredMessage {
-            text: caption,
-            parse_mode,
-            reply_markup: markup,
-            file_name,
-            ..StoredMessage::new(chat_id, id, SentKind::Document, json.clone())
-        });
-        Ok(json)
+        self.store_media((chat_id, id), m, content, SentKind::Document, file_name)
     }
 
     pub(crate) fn get_file(&mut self, p: &Value) -> ApiResult {

@@ -79,6 +79,13 @@ impl CallLog {
     pub(crate) fn count_status(&mut self, status: u16) {
         *self.status_counts.entry(status).or_default() += 1;
     }
+
+    /// The calls to `method`, in order (method names are case-insensitive).
+    fn to<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a Call> {
+        self.calls
+            .iter()
+            .filter(move |c| c.method.eq_ignore_ascii_case(method))
+    }
 }
 
 impl FakeBotApi {
@@ -94,24 +101,11 @@ impl FakeBotApi {
 
     /// How many calls to `method` so far, without copying them: cheap enough to poll.
     pub fn count_calls_to(&self, method: &str) -> usize {
-        self.inner
-            .lock()
-            .log
-            .calls
-            .iter()
-            .filter(|c| c.method.eq_ignore_ascii_case(method))
-            .count()
+        self.inner.lock().log.to(method).count()
     }
 
     pub fn calls_to(&self, method: &str) -> Vec<Call> {
-        self.inner
-            .lock()
-            .log
-            .calls
-            .iter()
-            .filter(|c| c.method.eq_ignore_ascii_case(method))
-            .cloned()
-            .collect()
+        self.inner.lock().log.to(method).cloned().collect()
     }
 
     /// Number of calls so far; pass to [`FakeBotApi::wait_for_call_since`] to only consider

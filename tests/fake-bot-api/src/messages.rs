@@ -8,7 +8,7 @@ use crate::FakeBotApi;
 use crate::error::{ApiErr, ApiResult};
 use crate::json::{put_inline_markup, reply_markup_param, require_chat, value_i64};
 use crate::state::ServerState;
-use crate::validate::{MAX_TEXT, check_markup, check_text};
+use crate::validate::{Content, MAX_TEXT, check_text};
 
 /// What kind of message the bot sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,16 +151,13 @@ impl ServerState {
 
     pub(crate) fn send_message(&mut self, p: &Value) -> ApiResult {
         let chat_id = require_chat(p)?;
-        let text = p.get("text").and_then(Value::as_str).unwrap_or("");
-        let parse_mode = p
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let markup = reply_markup_param(p);
-        if self.strict {
-            check_text(text, parse_mode.as_deref(), MAX_TEXT, "message is too long")?;
-            check_markup(markup.as_ref())?;
-        }
+        let Content {
+            words: text,
+            parse_mode,
+            markup,
+        } = Content::read(p, "text", self.strict, |text, parse_mode| {
+            check_text(text, parse_mode, MAX_TEXT, "message is too long")
+        })?;
         let id = self.message_id();
         let mut m = self.base_message(id, chat_id);
         m.insert("text".into(), json!(text));
@@ -172,7 +169,7 @@ impl ServerState {
         put_inline_markup(&mut m, markup.as_ref());
         let json = Value::Object(m);
         self.store(StoredMessage {
-            text: text.to_owned(),
+            text,
             parse_mode,
             reply_markup: markup,
             ..StoredMessage::new(chat_id, id, SentKind::Text, json.clone())
@@ -258,6 +255,16 @@ impl FakeBotApi {
             .iter()
             .filter_map(|m| st.copies.get(&(chat_id, m.message_id)).copied())
             .collect()
+    }
+
+    /// The newest message to `chat_id` with an inline button whose label contains `label`:
+    /// (message id, callback data). Panics when there is none, naming the label.
+    pub fn newest_button(&self, chat_id: i64, label: &str) -> (i32, String) {
+        self.messages_to(chat_id)
+            .iter()
+            .rev()
+            .find_map(|m| m.button_data(label).map(|d| (m.message_id, d)))
+            .unwrap_or_else(|| panic!("no button labelled {label:?} in chat {chat_id}"))
     }
 
     pub fn last_message_to(&self, chat_id: i64) -> Option<SentMessage> {

@@ -4,6 +4,43 @@ use serde_json::Value;
 
 use crate::error::ApiErr;
 
+/// The words of a send or an edit (its text or caption), their parse mode and the keyboard,
+/// as the request gives them.
+pub(crate) struct Content {
+    pub(crate) words: String,
+    pub(crate) parse_mode: Option<String>,
+    pub(crate) markup: Option<Value>,
+}
+
+impl Content {
+    /// Reads `field` ("text" or "caption"), and in strict mode refuses what Telegram would:
+    /// words that fail `check_words` and a malformed keyboard.
+    pub(crate) fn read(
+        p: &Value,
+        field: &str,
+        strict: bool,
+        check_words: impl FnOnce(&str, Option<&str>) -> Result<(), ApiErr>,
+    ) -> Result<Content, ApiErr> {
+        let content = Content {
+            words: p
+                .get(field)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+            parse_mode: p
+                .get("parse_mode")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            markup: crate::json::reply_markup_param(p),
+        };
+        if strict {
+            check_words(&content.words, content.parse_mode.as_deref())?;
+            check_markup(content.markup.as_ref())?;
+        }
+        Ok(content)
+    }
+}
+
 pub(crate) const MAX_TEXT: usize = 4096;
 pub(crate) const MAX_CAPTION: usize = 1024;
 

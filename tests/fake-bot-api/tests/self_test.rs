@@ -735,19 +735,7 @@ async fn dispatcher_echo_with_long_polling_and_shutdown() {
             .await?;
         respond(())
     });
-    let listener = Polling::builder(bot.clone())
-        .timeout(Duration::from_secs(1))
-        .build();
-    let mut dispatcher = Dispatcher::builder(bot, handler).build();
-    let shutdown = dispatcher.shutdown_token();
-    let running = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                teloxide::error_handlers::LoggingErrorHandler::with_custom_text("polling"),
-            )
-            .await;
-    });
+    let (shutdown, running) = spawn_polling(bot, handler);
 
     let user = TestUser::new(300, "Echo");
     let started = Instant::now();
@@ -830,6 +818,30 @@ async fn throughput_of_concurrent_sends() {
     assert!(found.is_some());
 }
 
+/// A dispatcher long-polling the fake (1 s timeout) with `handler`, in a task of its own.
+fn spawn_polling(
+    bot: Bot,
+    handler: teloxide::dispatching::UpdateHandler<RequestError>,
+) -> (
+    teloxide::dispatching::ShutdownToken,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = Polling::builder(bot.clone())
+        .timeout(Duration::from_secs(1))
+        .build();
+    let mut dispatcher = Dispatcher::builder(bot, handler).build();
+    let shutdown = dispatcher.shutdown_token();
+    let running = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                teloxide::error_handlers::LoggingErrorHandler::with_custom_text("polling"),
+            )
+            .await;
+    });
+    (shutdown, running)
+}
+
 /// `ShutdownToken::shutdown()` fails with `IdleShutdownError` until the dispatcher has done
 /// `getMe` and entered its loop; a stop that gives up then and awaits the dispatcher task hangs
 /// forever. Retry until it is accepted (or the task ended, e.g. because `getMe` failed).
@@ -857,19 +869,7 @@ async fn shutdown_right_after_spawning_needs_a_retry() {
     let api = FakeBotApi::start().await;
     let bot = api.bot();
     let handler = Update::filter_message().endpoint(|| async { respond(()) });
-    let listener = Polling::builder(bot.clone())
-        .timeout(Duration::from_secs(1))
-        .build();
-    let mut dispatcher = Dispatcher::builder(bot, handler).build();
-    let shutdown = dispatcher.shutdown_token();
-    let running = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                teloxide::error_handlers::LoggingErrorHandler::new(),
-            )
-            .await;
-    });
+    let (shutdown, running) = spawn_polling(bot, handler);
     assert!(
         shutdown.shutdown().is_err(),
         "not dispatching yet: the shutdown request is refused, not queued"
