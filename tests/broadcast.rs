@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::{HR_ID, TestApp, TestUser, asn, spawn_app_with};
 use netralitas_bot::domain::Role;
+use netralitas_bot::domain::broadcast::Audience;
 use netralitas_bot::store::{Store, broadcasts, outbox, users};
 
 const FIRST_ASN: i64 = 100_000;
@@ -219,12 +220,7 @@ fn rows_in_flight_at_a_crash_go_out_again_and_sent_ones_do_not() {
             .with(|c| {
                 let now = chrono::Utc::now();
                 let id = broadcasts::create_text_draft(c, HR_ID, "x", &[], None, now)?;
-                broadcasts::set_audience(
-                    c,
-                    id,
-                    HR_ID,
-                    &netralitas_bot::domain::broadcast::Audience::All,
-                )?;
+                broadcasts::set_audience(c, id, HR_ID, &Audience::All)?;
                 broadcasts::confirm(c, id, HR_ID, "E", now, None)?;
                 let a = outbox::claim_next(c, now)?.unwrap();
                 outbox::mark_sent(c, a.id, now)?;
@@ -531,6 +527,38 @@ async fn a_paid_broadcast_carries_allow_paid_broadcast_and_an_unpaid_one_does_no
             .map(|c| (c.chat_id(), c.at - started, c.method))
             .collect();
         assert!(refused.is_empty(), "paid {paid}: {refused:?}");
+    }
+}
+
+/// A send that reaches Telegram late (a busy machine, a slow network) must not put one more
+/// than the rate into Telegram's second: the pacer counts a request until its answer is in.
+/// The broadcast is queued in the store, as a scheduled one starts: the officer's replies
+/// while composing one aren't paced, and at the full 30/s they would have no room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn late_arrivals_never_push_telegrams_second_over_the_rate() {
+    let app = spawn_app_with(&[("BROADCAST_RATE", "30")]).await;
+    let all = seed(&app.store(), 120);
+    app.api.set_rate_limit(Some(30));
+    app.api.set_late_arrivals(7, Duration::from_millis(80));
+    app.store()
+        .with(|c| {
+            let now = common::now();
+            let id = broadcasts::create_text_draft(c, HR_ID, "Apel siaga", &[], None, now)?;
+            broadcasts::set_audience(c, id, HR_ID, &Audience::All)?;
+            broadcasts::confirm(c, id, HR_ID, "Pilkada Serentak 2020", now, None)
+        })
+        .unwrap();
+    wait_delivered(&app, &all, Duration::from_secs(30)).await;
+    let refused: Vec<_> = app
+        .api
+        .calls()
+        .into_iter()
+        .filter(|c| c.status == 429)
+        .map(|c| (c.chat_id(), c.method))
+        .collect();
+    assert!(refused.is_empty(), "refused for the rate: {refused:?}");
+    for u in &all {
+        assert_eq!(app.api.messages_to(*u).len(), 1, "user {u}");
     }
 }
 

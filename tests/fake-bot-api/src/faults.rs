@@ -31,6 +31,10 @@ pub(crate) struct Faults {
     pub(crate) failures: HashMap<String, VecDeque<ApiErr>>,
     /// How long a send takes to answer after it has been delivered, like a slow network.
     pub(crate) send_delay: Duration,
+    /// Every n-th rate-limited request reaches the API this much late, like a request held
+    /// up by a busy machine or a slow network on its way out.
+    pub(crate) late_arrivals: Option<(usize, Duration)>,
+    pub(crate) arrivals: usize,
 }
 
 impl Faults {
@@ -39,7 +43,16 @@ impl Faults {
             chats: HashMap::new(),
             failures: HashMap::new(),
             send_delay: Duration::ZERO,
+            late_arrivals: None,
+            arrivals: 0,
         }
+    }
+
+    /// How late this rate-limited request arrives.
+    pub(crate) fn arrival_delay(&mut self) -> Option<Duration> {
+        let (every, delay) = self.late_arrivals?;
+        self.arrivals += 1;
+        (self.arrivals % every.max(1) == 0).then_some(delay)
     }
 
     /// The failure queued for this call of `method`, if any.
@@ -59,6 +72,14 @@ impl FakeBotApi {
     /// Answers every send `delay` after delivering it, so requests stay in flight that long.
     pub fn set_send_delay(&self, delay: Duration) {
         self.inner.lock().faults.send_delay = delay;
+    }
+
+    /// Every `every`-th send reaches the API `delay` after the client sent it: it is counted
+    /// against the rate limits then, later than the client can know.
+    pub fn set_late_arrivals(&self, every: usize, delay: Duration) {
+        let mut inner = self.inner.lock();
+        inner.faults.late_arrivals = Some((every, delay));
+        inner.faults.arrivals = 0;
     }
 
     /// Everything to `chat_id` answers 403 `Forbidden: bot was blocked by the user`.

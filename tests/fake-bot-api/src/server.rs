@@ -162,6 +162,12 @@ async fn handle(
         return get_updates(&inner, params, at).await;
     }
     let canonical = canonical_method(method);
+    if canonical.is_some_and(is_rate_limited) {
+        let late = inner.lock().faults.arrival_delay();
+        if let Some(delay) = late {
+            tokio::time::sleep(delay).await;
+        }
+    }
     let (status, body) = {
         let mut st = inner.lock();
         let result = match canonical {
