@@ -52,7 +52,7 @@ impl Faults {
     pub(crate) fn arrival_delay(&mut self) -> Option<Duration> {
         let (every, delay) = self.late_arrivals?;
         self.arrivals += 1;
-        (self.arrivals % every.max(1) == 0).then_some(delay)
+        self.arrivals.is_multiple_of(every.max(1)).then_some(delay)
     }
 
     /// The failure queued for this call of `method`, if any.
