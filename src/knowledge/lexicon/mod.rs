@@ -43,6 +43,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("station", "staff", "kpps"),
     ("station", "worker", "kpps"),
     ("station", "workers", "kpps"),
+    ("poll", "worker", "kpps"),
+    ("poll", "workers", "kpps"),
     // Campaigns, volunteers, banners and elections that are not the election: a health campaign is
     // outreach, a disaster volunteer is no campaign volunteer, a shop banner is an advertisement,
     // choosing a cooperative's chair is no election.
@@ -112,6 +114,19 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("hygiene", "campaign", "hygiene outreach"),
     ("safety", "campaign", "safety outreach"),
     ("antidrug", "campaign", "antidrug outreach"),
+    // Early retirement asked of someone still serving is leaving the service, not being retired.
+    ("pensiun", "dini", "mundur berhenti"),
+    // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
+    ("pengumuman", "pencalonan", "deklarasi pencalonan"),
+    ("non", "party", "independent"),
+    ("non", "partai", "independen"),
+    // "Berarti saya ..." draws a conclusion ("so I need not vote?"); "netral itu berarti ..." asks
+    // what neutrality means, and keeps the word.
+    ("berarti", "saya", ""),
+    ("berarti", "kami", ""),
+    ("berarti", "asn", "asn"),
+    // One's own child (not a pupil, not "anak buah") is a relative.
+    ("anak", "saya", "anak kerabat"),
 ];
 
 /// Words dropped before stemming: function words of both languages, the framing of a question

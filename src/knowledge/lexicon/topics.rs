@@ -313,4 +313,13 @@ pub(crate) const TOPICS: &[(&str, &str)] = &[
     ("dm", "pesan pribadi"),
     ("japri", "pesan pribadi"),
     ("pm", "pesan pribadi"),
+    // Fourth pass (issue 11).
+    ("panwaslu", "pengawas pemilu"),
+    ("panwas", "pengawas pemilu"),
+    ("pkd", "pengawas pemilu"),
+    ("tpp", "tunjangan"),
+    ("newsletter", "pesan"),
+    ("surel", "email"),
+    ("tweeting", "tweet"),
+    ("tweeted", "tweet"),
 ];
