@@ -125,6 +125,11 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("berarti", "saya", ""),
     ("berarti", "kami", ""),
     ("berarti", "asn", "asn"),
+    // "My preferred candidate" is the candidate an act is for, not the question whether one may
+    // have a preference; rent for a plot or a wall is no gift to a voter.
+    ("preferred", "candidate", "candidate"),
+    ("preferred", "candidates", "candidate"),
+    ("uang", "sewa", "sewa"),
     // One's own child (not a pupil, not "anak buah") is a relative.
     ("anak", "saya", "anak kerabat"),
 ];
