@@ -130,6 +130,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("preferred", "candidate", "candidate"),
     ("preferred", "candidates", "candidate"),
     ("uang", "sewa", "sewa"),
+    ("wali", "nagari", "kepala desa"),
+    ("ketuk", "pintu", "door to door"),
+    ("wakil", "rakyat", "anggota dprd"),
     // One's own child (not a pupil, not "anak buah") is a relative.
     ("anak", "saya", "anak kerabat"),
 ];
