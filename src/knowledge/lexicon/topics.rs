@@ -337,12 +337,6 @@ pub(crate) const TOPICS: &[(&str, &str)] = &[
     ("tweeted", "tweet"),
     // Titles of superiors, events, gifts and platforms that no example spells.
     ("kadis", "kepala dinas"),
-    ("kapus", "kepala puskesmas"),
-    ("kepsek", "kepala sekolah"),
-    ("sekdes", "sekretaris desa"),
-    ("kasubag", "kepala bagian"),
-    ("kabag", "kepala bagian"),
-    ("kaur", "perangkat desa"),
     ("kaus", "kaos"),
     ("pawai", "konvoi"),
     ("funbike", "jalan sehat"),
