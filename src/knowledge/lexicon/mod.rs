@@ -130,6 +130,10 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("preferred", "candidate", "candidate"),
     ("preferred", "candidates", "candidate"),
     ("uang", "sewa", "sewa"),
+    // Filing or lodging a complaint is reporting.
+    ("file", "complaint", "report"),
+    ("lodge", "complaint", "report"),
+    ("file", "report", "report"),
     ("wali", "nagari", "kepala desa"),
     ("ketuk", "pintu", "door to door"),
     ("wakil", "rakyat", "anggota dprd"),
@@ -180,7 +184,7 @@ pub(crate) const STOPWORDS: &[&str] = &[
 #[rustfmt::skip]
 pub(crate) const PERMISSION_FRAMES: &[&str] = &[
     "boleh", "bolehkah", "blh", "bole", "dilarang", "diperbolehkan", "dibolehkan", "bisakah",
-    "can", "may", "allowed", "permitted", "forbidden", "prohibited",
+    "can", "may", "allowed", "permitted", "forbidden", "prohibited", "okay",
 ];
 
 /// Skipped when looking for the action after a frame: who is asking or asked about, and light
