@@ -376,14 +376,16 @@ fn calibration() {
             let Some(&(best, s1)) = rules.first() else {
                 continue;
             };
-            let s2 = rules.get(1).map_or(0.0, |r| r.1);
+            let (second, s2) = rules
+                .get(1)
+                .map_or(("none", 0.0), |r| (r.0.as_str(), r.1));
             if s1 >= 0.35 && s1 >= 2.0 * s2 {
                 continue;
             }
             let oos_first = top.first().is_some_and(|t| t.0.is_none());
             let right = q.rule.as_deref() == Some(best.as_str());
             println!(
-                "CAL {} {} oos_first={oos_first} s1={s1:.3} s2={s2:.3} ratio={:.2} expected={} best={} right={right}",
+                "CAL {} {} oos_first={oos_first} s1={s1:.3} s2={s2:.3} ratio={:.2} expected={} best={} second={second} right={right}",
                 set.name,
                 m.decision.as_str(),
                 s1 / s2.max(1e-6),
