@@ -241,5 +241,5 @@ pub(crate) const ELECTION_TERMS: &[&str] = &[
     "pledge", "rally", "banner", "volunteer", "support", "declaration", "debate", "legislatif",
     "dprd", "dpr", "dpd", "poster", "posters", "run", "running", "parliament", "candidacy",
     "nomination", "elected", "mencalonkan", "nyalon", "pelanggaran", "melanggar", "violation",
-    "violate", "breach",
+    "violate", "breach", "incumbent", "petahana",
 ];
