@@ -376,9 +376,7 @@ fn calibration() {
             let Some(&(best, s1)) = rules.first() else {
                 continue;
             };
-            let (second, s2) = rules
-                .get(1)
-                .map_or(("none", 0.0), |r| (r.0.as_str(), r.1));
+            let (second, s2) = rules.get(1).map_or(("none", 0.0), |r| (r.0.as_str(), r.1));
             if s1 >= 0.35 && s1 >= 2.0 * s2 {
                 continue;
             }
