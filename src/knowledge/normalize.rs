@@ -17,6 +17,8 @@ const MAX_WORD_CHARS: usize = 32;
 /// A question sits at the end of a long story, so only the last words of a very long message are
 /// read; this also bounds the time spent on a 4,000-character paste.
 const MAX_WORDS: usize = 160;
+/// What follows "eh" when a user corrects themselves mid-sentence.
+const SELF_CORRECTION: &[&str] = &["maksudnya", "maksud", "maksudku", "mksdnya", "mksd"];
 
 /// One sentence of a question, as normalised words.
 #[derive(Debug, Clone, Default)]
@@ -127,7 +129,13 @@ impl Normalizer {
             // "bagi-bagi" (handing out) is not the preposition "bagi": a reduplicated word may mean
             // something its single form does not.
             let redup = prev_raw == Some(w.as_str());
+            // "… eh maksudnya calon bupati": a self-correction, not a question about what
+            // neutrality means.
+            let correction = prev_raw == Some("eh") && SELF_CORRECTION.contains(&w.as_str());
             prev_raw = Some(w.as_str());
+            if correction {
+                continue;
+            }
             if redup {
                 if let Some(r) = self.reduplicated.get(w.as_str()) {
                     words.extend(r.split(' ').map(str::to_owned));
@@ -507,7 +515,8 @@ mod tests {
         assert_eq!(stems("mencoblos coblos nyoblos"), ["coblos"]);
         assert_eq!(
             stems("ngajakin masang nyebarin laporin"),
-            ["ajak", "pasang", "sebar", "lapor"]
+            // Spreading is sharing (`lexicon::topics`).
+            ["ajak", "pasang", "share", "lapor"]
         );
         assert_eq!(stems("ngefollow dishare"), ["follow", "share"]);
     }

@@ -43,6 +43,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("station", "staff", "kpps"),
     ("station", "worker", "kpps"),
     ("station", "workers", "kpps"),
+    ("poll", "worker", "kpps"),
+    ("poll", "workers", "kpps"),
     // Campaigns, volunteers, banners and elections that are not the election: a health campaign is
     // outreach, a disaster volunteer is no campaign volunteer, a shop banner is an advertisement,
     // choosing a cooperative's chair is no election.
@@ -112,6 +114,31 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("hygiene", "campaign", "hygiene outreach"),
     ("safety", "campaign", "safety outreach"),
     ("antidrug", "campaign", "antidrug outreach"),
+    // Early retirement asked of someone still serving is leaving the service, not being retired.
+    ("pensiun", "dini", "mundur berhenti"),
+    // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
+    ("pengumuman", "pencalonan", "deklarasi pencalonan"),
+    ("non", "party", "independent"),
+    ("non", "partai", "independen"),
+    // "Berarti saya ..." draws a conclusion ("so I need not vote?"); "netral itu berarti ..." asks
+    // what neutrality means, and keeps the word.
+    ("berarti", "saya", ""),
+    ("berarti", "kami", ""),
+    ("berarti", "asn", "asn"),
+    // "My preferred candidate" is the candidate an act is for, not the question whether one may
+    // have a preference; rent for a plot or a wall is no gift to a voter.
+    ("preferred", "candidate", "candidate"),
+    ("preferred", "candidates", "candidate"),
+    ("uang", "sewa", "sewa"),
+    // Filing or lodging a complaint is reporting.
+    ("file", "complaint", "report"),
+    ("lodge", "complaint", "report"),
+    ("file", "report", "report"),
+    ("wali", "nagari", "kepala desa"),
+    ("ketuk", "pintu", "door to door"),
+    ("wakil", "rakyat", "anggota dprd"),
+    // One's own child (not a pupil, not "anak buah") is a relative.
+    ("anak", "saya", "anak kerabat"),
 ];
 
 /// Words dropped before stemming: function words of both languages, the framing of a question
@@ -157,7 +184,7 @@ pub(crate) const STOPWORDS: &[&str] = &[
 #[rustfmt::skip]
 pub(crate) const PERMISSION_FRAMES: &[&str] = &[
     "boleh", "bolehkah", "blh", "bole", "dilarang", "diperbolehkan", "dibolehkan", "bisakah",
-    "can", "may", "allowed", "permitted", "forbidden", "prohibited",
+    "can", "may", "allowed", "permitted", "forbidden", "prohibited", "okay",
 ];
 
 /// Skipped when looking for the action after a frame: who is asking or asked about, and light
@@ -214,5 +241,5 @@ pub(crate) const ELECTION_TERMS: &[&str] = &[
     "pledge", "rally", "banner", "volunteer", "support", "declaration", "debate", "legislatif",
     "dprd", "dpr", "dpd", "poster", "posters", "run", "running", "parliament", "candidacy",
     "nomination", "elected", "mencalonkan", "nyalon", "pelanggaran", "melanggar", "violation",
-    "violate", "breach",
+    "violate", "breach", "incumbent", "petahana",
 ];
