@@ -55,6 +55,11 @@ pub struct Store {
     /// Read-only connection to the same file; `None` for an in-memory database, which a
     /// second connection would not see (reads then share the writer).
     reader: Option<Arc<Mutex<Connection>>>,
+    /// A second read-only connection for point reads made on the async thread itself (the
+    /// sender's row and dialogue, on every update): never held for longer than one such
+    /// read, so waiting for it costs microseconds, where a report can hold `reader` for a
+    /// second. `None` for an in-memory database.
+    lookup: Option<Arc<Mutex<Connection>>>,
 }
 
 impl Store {
@@ -70,15 +75,20 @@ impl Store {
             StoreError::Malformed(format!("cannot make {} private: {e}", path.display()))
         })?;
         let mut store = Self::setup(Connection::open(path)?)?;
-        // Opened after the migrations, so it sees the current schema.
+        // Opened after the migrations, so they see the current schema.
+        store.reader = Some(Arc::new(Mutex::new(Self::open_reader(path)?)));
+        store.lookup = Some(Arc::new(Mutex::new(Self::open_reader(path)?)));
+        Ok(store)
+    }
+
+    fn open_reader(path: &Path) -> Result<Connection> {
         let reader = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         reader.busy_timeout(Duration::from_secs(5))?;
         reader.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
-        store.reader = Some(Arc::new(Mutex::new(reader)));
-        Ok(store)
+        Ok(reader)
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -103,6 +113,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             reader: None,
+            lookup: None,
         })
     }
 
@@ -150,13 +161,23 @@ impl Store {
         .map_err(|e| E::from(StoreError::Join(e.to_string())))?
     }
 
-    /// A point read on the calling (async) thread when the writer's connection is free
-    /// this instant, sparing the hand-off to a blocking thread that [`Store::run`] pays;
-    /// `None` when it is busy. Only for reads: in WAL a read never waits for a lock, so it
-    /// takes microseconds, but a write could wait seconds for another process.
+    /// A point read on the calling (async) thread, sparing the hand-off to a blocking
+    /// thread that [`Store::run`] pays (and, under load, the blocking pool's new threads).
+    /// On the lookup connection: in WAL a read never waits for a writer, and this
+    /// connection is only ever held for one such read. An in-memory store has none; the
+    /// writer's connection serves when it is free this instant, and `None` says it wasn't.
+    /// Only for reads of a row or two, never a scan.
     pub fn read_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Option<Result<T>> {
-        let guard = self.conn.try_lock().ok()?;
-        Some(f(&guard))
+        match &self.lookup {
+            Some(lookup) => {
+                let guard = lookup.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                Some(f(&guard))
+            }
+            None => {
+                let guard = self.conn.try_lock().ok()?;
+                Some(f(&guard))
+            }
+        }
     }
 
     /// Synchronous access for the CLI, tests and benchmarks.
