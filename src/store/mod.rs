@@ -170,7 +170,9 @@ impl Store {
     pub fn read_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Option<Result<T>> {
         match &self.lookup {
             Some(lookup) => {
-                let guard = lookup.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let guard = lookup
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 Some(f(&guard))
             }
             None => {

@@ -1,7 +1,8 @@
 //! Typed commands. Descriptions come from the locales (keys `cmd-<name>`), so the
 //! Telegram menu, /help and the parser list the same commands in both languages.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use teloxide::macros::BotCommands;
 use teloxide::prelude::*;
@@ -206,7 +207,20 @@ pub fn menu_for(role: Role) -> Vec<Entry> {
         .collect()
 }
 
+/// /help's text depends only on the language and the role (the locales are compiled in),
+/// and composing it walks every command enum: done once per pair, not on every /help.
 pub fn help_text(lang: Lang, role: Role) -> String {
+    static TEXTS: LazyLock<Mutex<HashMap<(Lang, Role), String>>> = LazyLock::new(Default::default);
+    let mut texts = TEXTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    texts
+        .entry((lang, role))
+        .or_insert_with(|| compose_help(lang, role))
+        .clone()
+}
+
+fn compose_help(lang: Lang, role: Role) -> String {
     let mut text = String::new();
     for (title, entries, shown) in sections(role) {
         if !shown {
