@@ -2,7 +2,8 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes), a second, third and fourth tuning set of the same kind, and two held-out sets never tuned on
+//! look-alikes), a second, third and fourth tuning set of the same kind, a fifth in the voices of
+//! news quotes, reader letters, event transcripts and chat posts, and two held-out sets never tuned on
 //! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
 //! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
@@ -48,7 +49,7 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 98.0,
-        min_verdict: 99.6,
+        min_verdict: 99.9,
         min_rule: 99.6,
     },
     Set {
@@ -113,8 +114,8 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 97.0,
-        min_verdict: 95.9,
-        min_rule: 94.6,
+        min_verdict: 98.6,
+        min_rule: 98.3,
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
