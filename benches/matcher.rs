@@ -7,18 +7,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use netralitas_bot::knowledge::{Matcher, RuleId, Taught, kb};
+use netralitas_bot::knowledge::{
+    DEV_QUESTION_FILES, Matcher, RuleId, Taught, kb, parse_questions, read_questions,
+};
 
-const DEV_SETS: [&str; 2] = [
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/domain/questions-dev.jsonl"
-    ),
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/domain/questions-dev-added.jsonl"
-    ),
-];
 const OWN_SETS: [&str; 3] = [
     include_str!("../src/knowledge/testdata/questions-hard.jsonl"),
     include_str!("../src/knowledge/testdata/questions-tuning.jsonl"),
@@ -27,18 +19,20 @@ const OWN_SETS: [&str; 3] = [
 const MIN_CALLS: usize = 20_000;
 const TAUGHT: usize = 200;
 
-fn questions_of(jsonl: &str) -> Vec<String> {
-    jsonl
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["q"].as_str().map(str::to_owned))
+fn questions_of(set: &str, jsonl: &str) -> Vec<String> {
+    parse_questions(set, jsonl)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|q| q.q)
         .collect()
 }
 
 fn questions() -> Vec<String> {
-    let mut all: Vec<String> = DEV_SETS
-        .iter()
-        .flat_map(|p| questions_of(&std::fs::read_to_string(p).unwrap_or_default()))
+    let mut all: Vec<String> = read_questions("dev", &DEV_QUESTION_FILES)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| q.q)
         .collect();
     if all.is_empty() {
         eprintln!("note: the development questions are absent; using a built-in sample");
@@ -53,7 +47,7 @@ fn questions() -> Vec<String> {
             .map(str::to_owned),
         );
     }
-    all.extend(OWN_SETS.iter().flat_map(|s| questions_of(s)));
+    all.extend(OWN_SETS.iter().flat_map(|s| questions_of("own", s)));
     all
 }
 

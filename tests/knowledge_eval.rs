@@ -2,13 +2,16 @@
 //! brief (with the questions added for the rules of 2026-11), a harder set of our own (slang, typos,
 //! long stories, English, code-mixing, the edge cases of the brief's section 2) and a tuning set
 //! written from the patterns real users show (dialects, paraphrases, new vocabulary, off-topic
-//! look-alikes), a second, third and fourth tuning set of the same kind, and two held-out sets never tuned on
+//! look-alikes), a second, third and fourth tuning set of the same kind, a fifth in the voices of
+//! news quotes, reader letters, event transcripts and chat posts, and two held-out sets never tuned on
 //! (fresh, and fresh2 written for issue 11 before the matcher was changed). The knowledge base
 //! never contains any of these questions. `cargo test --test knowledge_eval -- --nocapture` prints the
 //! table and every miss.
 
-use netralitas_bot::knowledge::{CANDIDATES, Decision, Matcher, RuleId, kb};
-use serde::Deserialize;
+use netralitas_bot::knowledge::{
+    CANDIDATES, DEV_QUESTION_FILES, Decision, Labelled, Matcher, RuleId, kb, parse_questions,
+    read_questions,
+};
 
 /// Where a set's questions come from.
 enum Source {
@@ -33,16 +36,7 @@ struct Set {
 const SETS: &[Set] = &[
     Set {
         name: "dev",
-        source: Source::Files(&[
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/domain/questions-dev.jsonl"
-            ),
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/domain/questions-dev-added.jsonl"
-            ),
-        ]),
+        source: Source::Files(&DEV_QUESTION_FILES),
         all_rules_right: true,
         min_declined: MIN_DECLINED,
         min_verdict: MIN_VERDICT,
@@ -55,7 +49,7 @@ const SETS: &[Set] = &[
         )),
         all_rules_right: false,
         min_declined: 98.0,
-        min_verdict: 99.6,
+        min_verdict: 99.9,
         min_rule: 99.6,
     },
     Set {
@@ -107,6 +101,22 @@ const SETS: &[Set] = &[
         min_verdict: 97.3,
         min_rule: 96.8,
     },
+    // The fifth tuning set (issue 11, fifth pass): 341 questions in voices none of the others has
+    // (questions quoted in news pieces on Bawaslu/BKN/KASN statements, reader letters to a legal
+    // column, transcribed "izin bertanya pak" at sosialisasi events, honorer/PPPK Facebook posts
+    // with capitals and emoji, forum English, WhatsApp one-liners) and 37 off-topic look-alikes;
+    // first measured at 96.0 % verdict, 94.7 % rule, 6 unsure before any change of that pass,
+    // then tuned on.
+    Set {
+        name: "tuning5",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning5.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 97.0,
+        min_verdict: 98.6,
+        min_rule: 98.3,
+    },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
     // (94.5 % verdict, 93.1 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a
@@ -147,14 +157,6 @@ const FRESH2_MIN_RULE: f64 = 95.3;
 /// Across all sets: in-scope questions told they are off-topic.
 const MAX_WRONGLY_OFF_TOPIC: f64 = 3.0;
 
-#[derive(Deserialize)]
-struct Question {
-    q: String,
-    rule: Option<String>,
-    /// Given in the dev set; derived from the rule otherwise.
-    verdict: Option<String>,
-}
-
 #[derive(Default)]
 struct Counts {
     n: usize,
@@ -177,35 +179,19 @@ fn pct(n: usize, of: usize) -> f64 {
     }
 }
 
-fn parse(name: &str, jsonl: &str) -> Vec<Question> {
-    jsonl
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{name}: {e}: {l}")))
-        .collect()
-}
-
-fn questions(set: &Set) -> Option<Vec<Question>> {
-    match set.source {
-        Source::Text(text) => Some(parse(set.name, text)),
-        Source::Files(paths) => {
-            let mut all = Vec::new();
-            let mut found = false;
-            for path in paths {
-                match std::fs::read_to_string(path) {
-                    Ok(text) => {
-                        found = true;
-                        all.extend(parse(set.name, &text));
-                    }
-                    Err(_) => eprintln!("note: {path} is absent"),
-                }
-            }
-            found.then_some(all)
-        }
+fn questions(set: &Set) -> Option<Vec<Labelled>> {
+    let read = match set.source {
+        Source::Text(text) => parse_questions(set.name, text).map(Some),
+        Source::Files(paths) => read_questions(set.name, paths),
+    };
+    let qs = read.unwrap_or_else(|e| panic!("{e}"));
+    if qs.is_none() {
+        eprintln!("note: the files of set {} are absent", set.name);
     }
+    qs
 }
 
-fn evaluate(matcher: &Matcher, name: &str, questions: &[Question]) -> Counts {
+fn evaluate(matcher: &Matcher, name: &str, questions: &[Labelled]) -> Counts {
     let mut c = Counts::default();
     for q in questions {
         let expected_rule = q.rule.as_deref().map(|r| {

@@ -4,6 +4,7 @@
 mod answer;
 mod check;
 mod cli;
+mod eval_sets;
 mod fuzzy;
 mod kb;
 mod lexicon;
@@ -17,5 +18,6 @@ pub use answer::{
 };
 pub use check::{Problem, check, check_sources, kb_check};
 pub use cli::{AskInput, AskSetup, ask};
+pub use eval_sets::{DEV_QUESTION_FILES, Labelled, parse_questions, read_questions};
 pub use kb::{Kb, Rule, RuleId, RuleText, Topic, UnknownRule, Verdict, kb};
 pub use matcher::{CANDIDATES, Candidate, Decision, Match, Matcher, Taught};

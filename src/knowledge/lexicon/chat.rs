@@ -9,6 +9,7 @@ pub(crate) const CHAT: &[(&str, &str)] = &[
     ("dg", "dengan"),
     ("dng", "dengan"),
     ("utk", "untuk"),
+    ("ijin", "izin"),
     ("untk", "untuk"),
     ("buat", "untuk"),
     ("tdk", "tidak"),

@@ -139,6 +139,15 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("wakil", "rakyat", "anggota dprd"),
     // One's own child (not a pupil, not "anak buah") is a relative.
     ("anak", "saya", "anak kerabat"),
+    // The opening of a question asked aloud ("izin bertanya pak") asks leave to speak, not a
+    // permit; news "not necessarily true" is an unverified claim; an idle quarrel is no debate.
+    ("izin", "bertanya", ""),
+    ("izin", "tanya", ""),
+    ("izin", "menanyakan", ""),
+    ("tentu", "benar", "hoaks"),
+    ("belum", "terverifikasi", "hoaks"),
+    ("kabar", "burung", "hoaks"),
+    ("debat", "kusir", "cekcok"),
 ];
 
 /// Words dropped before stemming: function words of both languages, the framing of a question
@@ -164,7 +173,7 @@ pub(crate) const STOPWORDS: &[&str] = &[
     "walaupun", "meskipun", "asal", "asalkan", "ketika", "saat", "sambil", "sudahkah", "sekarang",
     "apanya", "tsb", "dll", "dsb", "jadi", "menjadi", "seorang", "sebuah", "kira", "kiranya",
     "mungkin", "perlu", "harusnya", "kepada", "terhadap", "ketahuan", "kedapatan",
-    "kemarin", "btw", "guys",
+    "kemarin", "btw", "guys", "tanya", "bertanya", "menanyakan", "ditanyakan",
     // English.
     "the", "a", "an", "is", "are", "am", "was", "were", "be", "been", "being", "to", "of", "in",
     "on", "at", "for", "with", "as", "by", "from", "i", "me", "my", "we", "our", "you", "your",
