@@ -347,8 +347,7 @@ async fn run<O: Outlet>(ctx: Arc<Ctx<O>>, wakeup: Wakeup, mut stop: watch::Recei
         match slots.clone().acquire_owned().await {
             Ok(permit) => {
                 let message = Message::Receipt(election);
-                let ticket = pacer::unpaused(&ctx.pacer).await;
-                let sending = (permit, ticket);
+                let sending = (permit, pacer::leaving_now(&ctx.pacer));
                 in_flight.spawn(deliver(ctx.clone(), row, message, sending, done.clone()));
             }
             Err(_) => claims.batch.push_back(row),

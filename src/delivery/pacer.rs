@@ -181,19 +181,25 @@ pub async fn paced(pacer: &SharedPacer) -> Ticket {
 /// Waits out a 429's pause, without waiting for a slot, and counts the request.
 pub async fn unpaused(pacer: &SharedPacer) -> Ticket {
     loop {
-        let until = {
-            let mut p = lock(pacer);
-            let now = Instant::now();
-            if !p.is_paused(now) {
-                p.count();
-                return Ticket {
-                    pacer: pacer.clone(),
-                    sent: now,
-                };
-            }
-            p.paused_until
+        let paused_until = {
+            let p = lock(pacer);
+            p.is_paused(Instant::now()).then_some(p.paused_until)
         };
-        tokio::time::sleep_until(until).await;
+        match paused_until {
+            Some(until) => tokio::time::sleep_until(until).await,
+            None => return leaving_now(pacer),
+        }
+    }
+}
+
+/// Counts a request leaving now, without waiting even for a pause: the receipts a stop
+/// sends last can't wait out a long `retry_after` within the stop's grace.
+pub fn leaving_now(pacer: &SharedPacer) -> Ticket {
+    let now = Instant::now();
+    lock(pacer).count();
+    Ticket {
+        pacer: pacer.clone(),
+        sent: now,
     }
 }
 
