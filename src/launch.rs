@@ -74,7 +74,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     }
 
     let running = startup::start(config, startup::POLL_TIMEOUT).await?;
-    let today = running.app.clock.today(running.app.config.timezone);
+    let today = running.app.today();
     for warning in deployment_warnings(&running.app.config, &running.app.units, today) {
         tracing::warn!("{warning}");
     }

@@ -176,8 +176,10 @@ where
         .await
 }
 
-/// Prunes abandoned dialogues at start and every [`retention::PRUNE_EVERY`] after.
-async fn prune_dialogues(app: Arc<App>) {
+/// Retention, at start and every [`retention::PRUNE_EVERY`] after: abandoned registration
+/// dialogues, and unanswered questions past UNANSWERED_RETENTION_DAYS. One task, so a stop
+/// has one thing to end.
+async fn prune(app: Arc<App>) {
     let mut every = tokio::time::interval(retention::PRUNE_EVERY);
     loop {
         every.tick().await;
@@ -186,25 +188,16 @@ async fn prune_dialogues(app: Arc<App>) {
             Ok(n) => tracing::info!(dialogues = n, "deleted abandoned registration dialogues"),
             Err(e) => tracing::error!(error = %e, "cannot prune abandoned dialogues"),
         }
+        match crate::app::questions::prune(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(pruned = n, "old unanswered questions deleted"),
+            Err(e) => tracing::error!(error = %e, "pruning unanswered questions failed"),
+        }
     }
 }
 
 pub async fn start(config: Config, poll_timeout: Duration) -> anyhow::Result<Running> {
     start_with_clock(config, poll_timeout, Clock::system()).await
-}
-
-/// Deletes unanswered questions past UNANSWERED_RETENTION_DAYS now and every few hours.
-fn spawn_prune(app: Arc<App>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
-        loop {
-            every.tick().await;
-            match crate::app::questions::prune(&app).await {
-                Ok(n) => tracing::info!(pruned = n, "old unanswered questions deleted"),
-                Err(e) => tracing::error!(error = %e, "pruning unanswered questions failed"),
-            }
-        }
-    });
 }
 
 /// As [`start`], with "now" shifted (tests place it relative to the election).
@@ -223,7 +216,6 @@ pub async fn start_with_clock(
     // The examples admins taught this deployment apply from the first question.
     let taught = crate::app::questions::reload_taught(&app).await?;
     tracing::info!(taught, "taught examples loaded");
-    spawn_prune(app.clone());
     if let Err(e) = commands::publish_default_menu(&bot).await {
         // The menu is a convenience; the bot works without it.
         tracing::warn!(error = %e, "could not publish the command menu");
@@ -266,7 +258,7 @@ pub async fn start_with_clock(
             tokio::spawn(dispatch(dispatcher, listener))
         }
     };
-    let pruner = tokio::spawn(prune_dialogues(app.clone()));
+    let pruner = tokio::spawn(prune(app.clone()));
     tracing::info!("bot started");
     Ok(Running {
         app,

@@ -135,32 +135,24 @@ pub async fn cancel(app: &App, id: i64, actor: i64, may_cancel_others: bool) -> 
     Ok(outcome)
 }
 
-/// The latest broadcasts and reminders with their progress, newest first.
-pub async fn recent(app: &App, limit: usize) -> Result<Vec<(Broadcast, Progress)>> {
-    Ok(app
-        .store
-        .run(move |c| {
-            broadcasts::recent(c, limit)?
-                .into_iter()
-                .map(|b| {
-                    let p = broadcasts::progress(c, b.id)?;
-                    Ok((b, p))
-                })
-                .collect::<store::Result<Vec<_>>>()
-        })
-        .await?)
-}
-
-/// One page of `/broadcasts` (open ones first) with progress, and how many there are in all.
+/// Page `page` of `/broadcasts` (open ones first, `size` to a page) with progress, how many
+/// there are in all, and which page it is: one past the end (the list shrank since the
+/// button was drawn) shows the last. One read, on the reader connection.
 pub async fn page(
     app: &App,
-    offset: usize,
-    limit: usize,
-) -> Result<(Vec<(Broadcast, Progress)>, usize)> {
+    page: usize,
+    size: usize,
+) -> Result<(Vec<(Broadcast, Progress)>, usize, usize)> {
+    let size = size.max(1);
     Ok(app
         .store
-        .run(move |c| {
-            let (items, total) = broadcasts::list_page(c, offset, limit)?;
+        .read(move |c| {
+            let (mut items, total) = broadcasts::list_page(c, page * size, size)?;
+            let mut page = page;
+            if items.is_empty() && total > 0 {
+                page = (total - 1) / size;
+                items = broadcasts::list_page(c, page * size, size)?.0;
+            }
             let items = items
                 .into_iter()
                 .map(|b| {
@@ -168,7 +160,7 @@ pub async fn page(
                     Ok((b, p))
                 })
                 .collect::<store::Result<Vec<_>>>()?;
-            Ok::<_, StoreError>((items, total))
+            Ok::<_, StoreError>((items, total, page))
         })
         .await?)
 }

@@ -43,14 +43,10 @@ pub async fn check_receipt(app: &App, raw: &str) -> Result<GenuineReceipt> {
     let code = receipt::normalize(raw).ok_or(PrivacyError::Malformed)?;
     let found = app
         .store
-        .run(move |c| ledger::check_receipt(c, &code))
+        .read(move |c| ledger::check_receipt(c, &code))
         .await?
         .ok_or(PrivacyError::NotFound)?;
-    let unit = found.unit_code.map(|code| {
-        app.units
-            .find(&code)
-            .map_or_else(|| code.clone(), |u| u.name.clone())
-    });
+    let unit = found.unit_code.map(|code| app.units.name_or_code(&code));
     Ok(GenuineReceipt {
         code: found.receipt_code,
         election: found.election,
@@ -65,7 +61,8 @@ pub async fn check_receipt(app: &App, raw: &str) -> Result<GenuineReceipt> {
 
 /// The whole chain checked, with its head: what admins are shown and owners get daily.
 pub async fn verify_chain(app: &App) -> Result<std::result::Result<Verified, Broken>> {
-    Ok(app.store.run(|c| ledger::verify(c)).await?)
+    // On the reader: the check scans every pledge and must not hold the writer meanwhile.
+    Ok(app.store.read(|c| ledger::verify(c)).await?)
 }
 
 /// The chain's state in `lang`: what /verify shows and the owners get every day. Rendered
@@ -155,7 +152,7 @@ pub async fn post_chain_head(app: &App) -> Result<usize> {
 
 /// Everything stored about `user`, for themselves.
 pub async fn my_data(app: &App, user: i64) -> Result<UserData> {
-    Ok(app.store.run(move |c| privacy::user_data(c, user)).await?)
+    Ok(app.store.read(move |c| privacy::user_data(c, user)).await?)
 }
 
 /// Erases `user`'s personal data at their own request. `None` when the bot doesn't know

@@ -23,7 +23,8 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-pub use pacer::{Pacer, SharedPacer, Ticket, paced};
+use pacer::Ticket;
+pub use pacer::{SharedPacer, paced};
 
 use crate::app::App;
 use crate::domain::broadcast::Progress;

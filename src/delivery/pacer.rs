@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 /// The grid spaces `rate` requests over a second plus this margin: the window below is the
 /// guarantee, the grid keeps requests evenly spread so the window rarely has to hold one.
-pub const WINDOW_MARGIN: Duration = Duration::from_millis(5);
+const WINDOW_MARGIN: Duration = Duration::from_millis(5);
 const SECOND: Duration = Duration::from_secs(1);
 const GRID: Duration = SECOND.saturating_add(WINDOW_MARGIN);
 /// How far behind the grid a sender may be and still keep its place.
@@ -152,6 +152,15 @@ pub struct Ticket {
     sent: Instant,
 }
 
+impl Ticket {
+    fn new(pacer: &SharedPacer, sent: Instant) -> Ticket {
+        Ticket {
+            pacer: pacer.clone(),
+            sent,
+        }
+    }
+}
+
 impl Drop for Ticket {
     fn drop(&mut self) {
         lock(&self.pacer).answered(self.sent, Instant::now());
@@ -166,12 +175,7 @@ pub async fn paced(pacer: &SharedPacer) -> Ticket {
         // A 429 may have arrived while we slept, or the window may be full.
         let now = Instant::now();
         let retry = match lock(pacer).take(now) {
-            Ok(()) => {
-                return Ticket {
-                    pacer: pacer.clone(),
-                    sent: now,
-                };
-            }
+            Ok(()) => return Ticket::new(pacer, now),
             Err(at) => at,
         };
         tokio::time::sleep_until(retry).await;
@@ -197,10 +201,7 @@ pub async fn unpaused(pacer: &SharedPacer) -> Ticket {
 pub fn leaving_now(pacer: &SharedPacer) -> Ticket {
     let now = Instant::now();
     lock(pacer).count();
-    Ticket {
-        pacer: pacer.clone(),
-        sent: now,
-    }
+    Ticket::new(pacer, now)
 }
 
 /// Holds every outbox request until `until` (Telegram's `retry_after`).

@@ -127,6 +127,13 @@ impl Units {
         UnitCode::parse(raw).and_then(|c| self.get(&c))
     }
 
+    /// The unit's name for a stored code; the code itself when the list no longer has it
+    /// (a unit removed from `UNITS_FILE` after people registered in it).
+    pub fn name_or_code(&self, code: &str) -> String {
+        self.find(code)
+            .map_or_else(|| code.to_owned(), |u| u.name.clone())
+    }
+
     pub fn all(&self) -> &[Unit] {
         &self.0
     }

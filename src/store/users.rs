@@ -142,16 +142,6 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<UserRecord>> {
         .optional()?)
 }
 
-pub fn find_by_username(conn: &Connection, username: &str) -> Result<Option<UserRecord>> {
-    let name = username.trim_start_matches('@');
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE username = ?1 COLLATE NOCASE"
-        ))?
-        .query_row([name], from_row)
-        .optional()?)
-}
-
 pub fn set_language(conn: &Connection, id: i64, lang: Lang) -> Result<()> {
     conn.prepare_cached("UPDATE users SET language = ?2 WHERE id = ?1")?
         .execute(params![id, lang.code()])?;
@@ -348,7 +338,7 @@ mod tests {
                 assert_eq!(r.unit.as_str(), "dinkes");
                 assert_eq!(r.nip, Some(nip));
                 assert_eq!(r.name.as_str(), "Budi Santoso");
-                assert_eq!(find_by_username(c, "@budi_asn")?.unwrap().id, 1);
+                assert_eq!(u.username.as_deref(), Some("budi_asn"));
                 assert!(set_role(c, 1, Role::Hr)?);
                 assert_eq!(with_roles(c)?.len(), 1);
                 Ok(())

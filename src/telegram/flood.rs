@@ -141,6 +141,7 @@ impl FloodGate {
     }
 
     /// How many users are tracked now (for tests of the memory bound).
+    #[cfg(test)]
     pub fn tracked_users(&self) -> usize {
         self.state
             .lock()

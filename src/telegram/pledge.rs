@@ -102,7 +102,7 @@ pub async fn ikrar(
     }
     if let Some(existing) = app::pledge::current(&app, caller.id).await? {
         dialogue.exit().await?;
-        return send_receipt(&bot, &app, &caller, chat, &existing, true).await;
+        return send_existing_receipt(&bot, &app, &caller, chat, &existing).await;
     }
     if caller.record.registration.is_some() {
         dialogue.exit().await?;
@@ -137,9 +137,7 @@ async fn show_pledge(bot: &Bot, app: &App, caller: &Caller, chat: ChatId) -> Han
 
 /// The unit's name for a stored code; the bare code when the unit list no longer has it.
 fn unit_name(app: &App, code: Option<&str>) -> String {
-    code.map(|c| app.units.find(c).map_or(c, |u| u.name.as_str()))
-        .unwrap_or("-")
-        .to_owned()
+    code.map_or_else(|| "-".to_owned(), |c| app.units.name_or_code(c))
 }
 
 pub fn receipt_text(app: &App, lang: Lang, user: &UserRecord, p: &Pledge) -> String {
@@ -159,24 +157,23 @@ pub fn receipt_text(app: &App, lang: Lang, user: &UserRecord, p: &Pledge) -> Str
     )
 }
 
-async fn send_receipt(
+/// The receipt of a pledge made earlier, shown again (a new pledge's receipt goes out
+/// through the outbox).
+async fn send_existing_receipt(
     bot: &Bot,
     app: &App,
     caller: &Caller,
     chat: ChatId,
     p: &Pledge,
-    existing: bool,
 ) -> HandlerResult {
     let lang = caller.lang;
     // Receipts are only shown to users registered before this update, so the caller's record
     // loaded for it is current.
-    let mut text = receipt_text(app, lang, &caller.record, p);
-    if existing {
-        text = format!(
-            "{}\n\n{text}",
-            lang.t_args("receipt-existing", args!["election" => &p.election])
-        );
-    }
+    let text = format!(
+        "{}\n\n{}",
+        lang.t_args("receipt-existing", args!["election" => &p.election]),
+        receipt_text(app, lang, &caller.record, p)
+    );
     say(bot, app, caller, chat, text).await
 }
 
@@ -510,13 +507,14 @@ async fn confirm(
         dialogue.exit().await?;
     }
     if created {
-        return clear_buttons(&bot, &app, &caller, &q).await;
+        clear_buttons(&bot, &app, &caller, &q).await
+    } else {
+        let (cleared, receipt) = tokio::join!(
+            clear_buttons(&bot, &app, &caller, &q),
+            send_existing_receipt(&bot, &app, &caller, chat, &p),
+        );
+        cleared.and(receipt)
     }
-    let (cleared, receipt) = tokio::join!(
-        clear_buttons(&bot, &app, &caller, &q),
-        send_receipt(&bot, &app, &caller, chat, &p, true),
-    );
-    cleared.and(receipt)
 }
 
 /// Removes the buttons from the message that carried them, so the choice can't be repeated.

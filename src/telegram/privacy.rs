@@ -129,8 +129,7 @@ pub async fn my_data(
                 // Masked even here: screenshots of this screen travel too.
                 "nip" => r.and_then(|r| r.nip.as_ref()).map_or_else(none, Nip::masked),
                 "employment" => r.map_or_else(none, |r| lang.t(r.employment.label_key())),
-                "unit" => r.map_or_else(none, |r| app.units.find(r.unit.as_str())
-                    .map_or_else(|| r.unit.as_str().to_owned(), |u| u.name.clone())),
+                "unit" => r.map_or_else(none, |r| app.units.name_or_code(r.unit.as_str())),
                 "role" => super::roles::role_label(lang, caller.role),
             ],
         ));
@@ -173,7 +172,7 @@ pub async fn my_data(
     }
     text.push('\n');
     text.push_str(&lang.t_args("dataku-feedback", args!["count" => data.feedback.len()]));
-    let text: String = text.chars().take(3900).collect();
+    let text = super::admin::cut(text);
     let keyboard = InlineKeyboardMarkup::new([[button(
         lang.t("btn-erase-me"),
         CallbackData::Erase {

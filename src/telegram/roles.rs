@@ -129,11 +129,7 @@ async fn ask_to_confirm(
     };
     let unit = record.registration.as_ref().map_or_else(
         || lang.t("roles-no-unit"),
-        |r| {
-            app.units
-                .get(&r.unit)
-                .map_or_else(|| r.unit.as_str().to_owned(), |u| u.name.clone())
-        },
+        |r| app.units.name_or_code(r.unit.as_str()),
     );
     let label = role_label(lang, role);
     let text = lang.t_args(

@@ -14,7 +14,7 @@ use crate::domain::broadcast::Audience;
 mod progress;
 mod reminders;
 
-pub use progress::{finish_if_done, list_page, progress, queued_ids, recent};
+pub use progress::{finish_if_done, list_page, progress, queued_ids};
 pub use reminders::{create_reminder, reminder_exists};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -418,24 +418,25 @@ pub enum Cancelled {
     Done(usize),
     /// Already finished or cancelled.
     NotOpen,
-    /// Someone else's broadcast, and the actor isn't an admin.
+    /// Someone else's broadcast, and the actor may not cancel others'.
     NotAllowed,
     NotFound,
 }
 
-/// Cancels an open broadcast: its creator or an admin may. Rows already in flight finish.
+/// Cancels an open broadcast: its creator may, and anyone `may_cancel_others`. Rows
+/// already in flight finish.
 pub fn cancel(
     conn: &mut Connection,
     id: i64,
     actor: i64,
-    is_admin: bool,
+    may_cancel_others: bool,
     now: DateTime<Utc>,
 ) -> Result<Cancelled> {
     let tx = conn.transaction()?;
     let Some(b) = get(&tx, id)? else {
         return Ok(Cancelled::NotFound);
     };
-    if b.created_by != actor && !is_admin {
+    if b.created_by != actor && !may_cancel_others {
         return Ok(Cancelled::NotAllowed);
     }
     if !b.status.is_open() {

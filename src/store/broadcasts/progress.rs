@@ -68,13 +68,3 @@ pub fn queued_ids(conn: &Connection) -> Result<Vec<i64>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// The latest confirmed broadcasts and reminders, newest first, drafts left out.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Broadcast>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
-         ORDER BY id DESC LIMIT ?1"
-    ))?;
-    let rows = stmt.query_map([limit as i64], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}

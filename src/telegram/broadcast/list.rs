@@ -40,13 +40,11 @@ pub async fn list(
     page: usize,
 ) -> HandlerResult {
     let lang = caller.lang;
-    let (_, total) = broadcasts::page(&app, 0, 0).await?;
+    let (items, total, page) = broadcasts::page(&app, page, PAGE_SIZE).await?;
     if total == 0 {
         return say(&bot, &app, &caller, chat, lang.t("bc-list-empty")).await;
     }
     let pages = total.div_ceil(PAGE_SIZE);
-    let page = page.min(pages - 1);
-    let (items, total) = broadcasts::page(&app, page * PAGE_SIZE, PAGE_SIZE).await?;
     let mut text = lang.t("bc-list-title");
     let mut rows = Vec::new();
     for (b, p) in &items {

@@ -91,11 +91,7 @@ pub fn audience_label(app: &App, lang: Lang, a: Option<&Audience>) -> String {
         Some(Audience::Unpledged) => lang.t("bc-audience-unpledged"),
         Some(Audience::RegisteredUnpledged) => lang.t("bc-audience-reg-unpledged"),
         Some(Audience::Unit(code)) => {
-            let name = app
-                .units
-                .find(code)
-                .map(|u| u.name.clone())
-                .unwrap_or_else(|| code.clone());
+            let name = app.units.name_or_code(code);
             lang.t_args("bc-audience-unit", args!["unit" => name])
         }
     }
