@@ -16,7 +16,15 @@ verify-ok =
     Pledges: { $pledges }
     Audit entries: { $audit }
     Chain head (#{ $seq }): { $head }
-verify-broken = ⚠️ The ledger chain is BROKEN: { $problem }. Do not change the database; contact the technical maintainer.
+verify-broken = ⚠️ The ledger chain is BROKEN: { $problem } ({ $record }). Do not change the database; contact the technical maintainer.
+verify-problem-twin-receipt = two pledges share one receipt code
+verify-problem-gap = entries are missing before this one
+verify-problem-reordered = an entry does not follow the previous one (deleted, inserted or reordered)
+verify-problem-unknown-kind = an unknown kind of record
+verify-problem-record-missing = the record is missing (deleted or its key edited)
+verify-problem-field-edited = a personal field of the record was edited
+verify-problem-record-differs = the record differs from what was chained
+verify-problem-unchained = a record has no ledger entry (inserted behind the application's back)
 cmd-dataku = see and erase the data the bot holds about you
 cmd-privasi = what is stored, why, and for how long
 dataku-header = 🗂 What this bot holds about you:

@@ -16,7 +16,15 @@ verify-ok =
     Ikrar: { $pledges }
     Entri audit: { $audit }
     Kepala rantai (#{ $seq }): { $head }
-verify-broken = ⚠️ Rantai buku besar RUSAK: { $problem }. Jangan ubah basis data; hubungi pengelola teknis.
+verify-broken = ⚠️ Rantai buku besar RUSAK: { $problem } ({ $record }). Jangan ubah basis data; hubungi pengelola teknis.
+verify-problem-twin-receipt = dua ikrar memakai kode tanda terima yang sama
+verify-problem-gap = ada entri yang hilang sebelum entri ini
+verify-problem-reordered = entri tidak menyambung ke entri sebelumnya (dihapus, disisipkan, atau diubah urutannya)
+verify-problem-unknown-kind = jenis catatan tidak dikenal
+verify-problem-record-missing = catatannya hilang (dihapus atau kuncinya diubah)
+verify-problem-field-edited = data pribadi di catatan ini diubah
+verify-problem-record-differs = catatan berbeda dari yang dirantai
+verify-problem-unchained = catatan tanpa entri di rantai (disisipkan di luar aplikasi)
 cmd-dataku = lihat dan hapus data Anda yang disimpan bot
 cmd-privasi = data apa yang disimpan, untuk apa, berapa lama
 dataku-header = 🗂 Data Anda yang disimpan bot ini:

@@ -78,7 +78,13 @@ pub fn chain_text(lang: Lang, checked: &std::result::Result<Verified, Broken>) -
                 "head" => &v.head.hash,
             ],
         ),
-        Err(broken) => lang.t_args("verify-broken", args!["problem" => broken.to_string()]),
+        Err(broken) => lang.t_args(
+            "verify-broken",
+            args![
+                "problem" => lang.t(broken.problem.key()),
+                "record" => &broken.record,
+            ],
+        ),
     }
 }
 
@@ -167,4 +173,30 @@ pub async fn erase_me(app: &App, user: i64) -> Result<Option<Erased>> {
         tracing::info!(user_id = user, "personal data erased at the user's request");
     }
     Ok(erased)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ledger::Problem;
+
+    #[test]
+    fn every_chain_problem_is_described_in_both_languages() {
+        for problem in Problem::ALL {
+            for lang in [Lang::Id, Lang::En] {
+                assert!(lang.has(problem.key()), "{lang:?} lacks {}", problem.key());
+            }
+        }
+        let broken = Broken {
+            seq: Some(3),
+            record: "IKR-ABCD (E)".into(),
+            problem: Problem::FieldEdited,
+        };
+        let text = chain_text(Lang::Id, &Err(broken));
+        assert!(
+            text.contains("data pribadi di catatan ini diubah"),
+            "{text}"
+        );
+        assert!(text.contains("IKR-ABCD (E)"), "{text}");
+    }
 }

@@ -103,8 +103,8 @@ impl Record<'_> {
                 election,
                 receipt_code,
                 ..
-            } => format!("pledge {receipt_code} ({election})"),
-            Record::Audit { id, .. } => format!("audit entry #{id}"),
+            } => format!("{receipt_code} ({election})"),
+            Record::Audit { id, .. } => format!("audit #{id}"),
         }
     }
 }

@@ -25,7 +25,7 @@ use crate::domain::receipt::ReceiptKey;
 pub use chain::{Head, Record, append, append_pledge, head};
 pub use post::{HeadPost, post_head_once};
 pub use receipts::{ReceiptCheck, check_receipt, new_receipt_code, receipt_key};
-pub use verify::{Broken, Verified, verify};
+pub use verify::{Broken, Problem, Verified, verify};
 
 use chain::Owned;
 
@@ -259,8 +259,8 @@ mod tests {
         );
         let broken = verified(&store).unwrap_err();
         assert_eq!(broken.seq, Some(3));
-        assert_eq!(broken.problem, "the record differs from what was chained");
-        assert!(broken.record.starts_with("pledge IKR-"), "{broken}");
+        assert_eq!(broken.problem, Problem::RecordDiffers);
+        assert!(broken.record.starts_with("IKR-"), "{broken}");
     }
 
     #[test]
@@ -273,7 +273,7 @@ mod tests {
         let broken = verified(&store).unwrap_err();
         assert_eq!(
             (broken.seq, broken.problem),
-            (Some(4), "a personal field was edited")
+            (Some(4), Problem::FieldEdited)
         );
     }
 
@@ -339,10 +339,7 @@ mod tests {
     fn audit_edits_and_rows_behind_the_chain_are_caught() {
         let store = seeded();
         tamper(&store, "UPDATE audit_log SET detail = 'user=4'");
-        assert_eq!(
-            verified(&store).unwrap_err().problem,
-            "a personal field was edited"
-        );
+        assert_eq!(verified(&store).unwrap_err().problem, Problem::FieldEdited);
 
         let store = seeded();
         tamper(&store, "UPDATE audit_log SET action = 'export'");

@@ -33,7 +33,65 @@ impl fmt::Display for Verified {
 pub struct Broken {
     pub seq: Option<i64>,
     pub record: String,
-    pub problem: &'static str,
+    pub problem: Problem,
+}
+
+/// What is wrong with the chain: shown to owners in their language (`key`), printed by the
+/// CLI in English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    TwinReceipt,
+    Gap,
+    Reordered,
+    UnknownKind,
+    RecordMissing,
+    FieldEdited,
+    RecordDiffers,
+    Unchained,
+}
+
+impl Problem {
+    pub const ALL: [Problem; 8] = [
+        Problem::TwinReceipt,
+        Problem::Gap,
+        Problem::Reordered,
+        Problem::UnknownKind,
+        Problem::RecordMissing,
+        Problem::FieldEdited,
+        Problem::RecordDiffers,
+        Problem::Unchained,
+    ];
+
+    /// The locale key of its description.
+    pub fn key(self) -> &'static str {
+        match self {
+            Problem::TwinReceipt => "verify-problem-twin-receipt",
+            Problem::Gap => "verify-problem-gap",
+            Problem::Reordered => "verify-problem-reordered",
+            Problem::UnknownKind => "verify-problem-unknown-kind",
+            Problem::RecordMissing => "verify-problem-record-missing",
+            Problem::FieldEdited => "verify-problem-field-edited",
+            Problem::RecordDiffers => "verify-problem-record-differs",
+            Problem::Unchained => "verify-problem-unchained",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Problem::TwinReceipt => "two pledges share this receipt code",
+            Problem::Gap => "entries are missing before this one",
+            Problem::Reordered => {
+                "does not follow the previous entry (deleted, inserted or reordered)"
+            }
+            Problem::UnknownKind => "unknown kind of record",
+            Problem::RecordMissing => "the record is missing (deleted or its key edited)",
+            Problem::FieldEdited => "a personal field was edited",
+            Problem::RecordDiffers => "the record differs from what was chained",
+            Problem::Unchained => "has no ledger entry (inserted behind the application's back)",
+        })
+    }
 }
 
 impl fmt::Display for Broken {
@@ -76,7 +134,7 @@ fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Br
             return Ok(Err(Broken {
                 seq: None,
                 record: twin.as_record().describe(),
-                problem: "two pledges share this receipt code",
+                problem: Problem::TwinReceipt,
             }));
         }
     }
@@ -111,32 +169,26 @@ fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Br
         };
         let entry = format!("{kind} {key}");
         if seq != last_seq + 1 {
-            return broken(entry, "entries are missing before this one");
+            return broken(entry, Problem::Gap);
         }
         if stored_prev != prev {
-            return broken(
-                entry,
-                "does not follow the previous entry (deleted, inserted or reordered)",
-            );
+            return broken(entry, Problem::Reordered);
         }
         let table = match kind.as_str() {
             PLEDGE => &mut pledges,
             AUDIT => &mut audit,
-            _ => return broken(entry, "unknown kind of record"),
+            _ => return broken(entry, Problem::UnknownKind),
         };
         let Some(record) = table.remove(&key) else {
-            return broken(entry, "the record is missing (deleted or its key edited)");
+            return broken(entry, Problem::RecordMissing);
         };
         let record = record.as_record();
         if record.commitment(&salt).as_slice() != commitment {
-            return broken(record.describe(), "a personal field was edited");
+            return broken(record.describe(), Problem::FieldEdited);
         }
         let hash = record.hash(seq, &prev, &key, &commitment);
         if hash.as_slice() != stored_hash {
-            return broken(
-                record.describe(),
-                "the record differs from what was chained",
-            );
+            return broken(record.describe(), Problem::RecordDiffers);
         }
         prev = hash;
         last_seq = seq;
@@ -147,7 +199,7 @@ fn verify_snapshot(conn: &Connection) -> Result<std::result::Result<Verified, Br
         return Ok(Err(Broken {
             seq: None,
             record: first.as_record().describe(),
-            problem: "has no ledger entry (inserted behind the application's back)",
+            problem: Problem::Unchained,
         }));
     }
     Ok(Ok(Verified {
