@@ -354,7 +354,7 @@ mod tests {
         let broken = verified(&store).unwrap_err();
         assert_eq!(
             (broken.seq, broken.record.as_str()),
-            (None, "audit entry #2")
+            (None, "audit #2")
         );
     }
 
