@@ -11,9 +11,10 @@ use teloxide::prelude::*;
 use teloxide::types::{BotCommandScope, InlineKeyboardMarkup, Recipient};
 
 use super::callback::{CallbackData, GrantAction};
+use super::commands::{self, AdminCommand};
 use super::keyboards::button;
 use super::reply::{self, say, sent, stale};
-use super::{App, Caller, HandlerResult, commands};
+use super::{App, Caller, HandlerResult};
 use crate::app::roles::{
     Change, Changed, Refusal, RoleError, Target, change_role, display_name, parse_target, preview,
 };
@@ -65,12 +66,16 @@ fn refusal_text(lang: Lang, r: &Refusal, change: Change) -> String {
     }
 }
 
-/// The least role that may make `change`: owners appoint admins, admins appoint HR.
+/// Whether `role` may make `change`: whoever may run the command that makes it, as its enum
+/// declares (owners appoint admins, admins appoint HR).
 fn may_change(role: Role, change: Change) -> bool {
-    match change.role() {
-        Role::Admin | Role::Owner => role == Role::Owner,
-        Role::Hr | Role::Asn => role.is_admin(),
-    }
+    let command = match change {
+        Change::Grant(Role::Admin | Role::Owner) => AdminCommand::GrantAdmin(String::new()),
+        Change::Revoke(Role::Admin | Role::Owner) => AdminCommand::RevokeAdmin(String::new()),
+        Change::Grant(_) => AdminCommand::GrantHr(String::new()),
+        Change::Revoke(_) => AdminCommand::RevokeHr(String::new()),
+    };
+    role >= command.required_role()
 }
 
 /// Handles the four grant/revoke commands. The schema has already checked that the caller

@@ -352,10 +352,7 @@ mod tests {
              VALUES ('2020-01-01T00:00:00.000Z', 1, 'export', '')",
         );
         let broken = verified(&store).unwrap_err();
-        assert_eq!(
-            (broken.seq, broken.record.as_str()),
-            (None, "audit #2")
-        );
+        assert_eq!((broken.seq, broken.record.as_str()), (None, "audit #2"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::delivery::Wakeup;
 use crate::domain::broadcast::Audience;
 
 use crate::app::broadcasts;
-use crate::store::broadcasts::{Cancelled, Confirmed, Status};
+use crate::store::broadcasts::{Confirmed, Status};
 use crate::telegram::callback::{AudienceChoice, BroadcastAction};
 use crate::telegram::reply::{say, sent, stale};
 use crate::telegram::{App, Caller, HandlerResult};
@@ -122,11 +122,7 @@ pub async fn on_callback(
         BroadcastAction::Stop { .. } => {
             // Any officer may stop any broadcast: the role gate ran for this very press.
             let outcome = broadcasts::cancel(&app, id, me, caller.role.is_hr()).await?;
-            let text = match outcome {
-                Cancelled::Done(n) => lang.t_args("bc-cancelled", args!["id" => id, "count" => n]),
-                Cancelled::NotAllowed => lang.t("bc-not-yours"),
-                Cancelled::NotOpen | Cancelled::NotFound => lang.t("bc-not-open"),
-            };
+            let text = super::list::cancelled_text(lang, id, outcome, || lang.t("bc-not-open"));
             say(&bot, &app, &caller, chat, text).await
         }
     }

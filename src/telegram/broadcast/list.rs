@@ -123,14 +123,25 @@ pub async fn cancel_by_command(
         return say(&bot, &app, &caller, chat, lang.t("bc-cancel-usage")).await;
     };
     let outcome = broadcasts::cancel(&app, id, caller.id, caller.role.is_hr()).await?;
-    let text = match outcome {
+    let not_open = || lang.t_args("bc-cancel-unknown", args!["id" => id]);
+    let text = cancelled_text(lang, id, outcome, not_open);
+    say(&bot, &app, &caller, chat, text).await
+}
+
+/// What an officer is told after stopping broadcast `id`; `not_open` words the answer for a
+/// broadcast already over or never there, which a typed number and a pressed button put
+/// differently.
+pub(super) fn cancelled_text(
+    lang: Lang,
+    id: i64,
+    outcome: Cancelled,
+    not_open: impl FnOnce() -> String,
+) -> String {
+    match outcome {
         Cancelled::Done(n) => lang.t_args("bc-cancelled", args!["id" => id, "count" => n]),
         Cancelled::NotAllowed => lang.t("bc-not-yours"),
-        Cancelled::NotOpen | Cancelled::NotFound => {
-            lang.t_args("bc-cancel-unknown", args!["id" => id])
-        }
-    };
-    say(&bot, &app, &caller, chat, text).await
+        Cancelled::NotOpen | Cancelled::NotFound => not_open(),
+    }
 }
 
 /// Thousands grouped the way each language writes them: 3.983 in Indonesian, 3,983 in
