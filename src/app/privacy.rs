@@ -7,7 +7,6 @@ use super::App;
 use crate::args;
 use crate::domain::receipt;
 use crate::i18n::Lang;
-use crate::reminders::Schedule;
 use crate::store::ledger::{self, Broken, HeadPost, Verified};
 use crate::store::privacy::{self, Erased, UserData};
 use crate::store::{StoreError, broadcasts, users};
@@ -88,15 +87,12 @@ pub fn chain_text(lang: Lang, checked: &std::result::Result<Verified, Broken>) -
     }
 }
 
-/// The daily chain-head post (see [`Schedule::head_post_due`]): each owner in `ADMIN_IDS`
-/// gets the verified head once a day in their private chat, queued in the outbox. Cheap
-/// when nothing is due, as the scheduler asks every second: the chain is verified only
-/// when a post is missing. Returns how many posts were queued.
-pub async fn post_chain_head(app: &App) -> Result<usize> {
+/// The daily chain-head post for `date` (see [`crate::reminders::Schedule::head_post_due`]): each owner in
+/// `ADMIN_IDS` gets the verified head once a day in their private chat, queued in the
+/// outbox. The chain is verified only when a post is missing (after a restart, the day's
+/// posts may be queued already). Returns how many posts were queued.
+pub async fn post_chain_head(app: &App, date: chrono::NaiveDate) -> Result<usize> {
     let now = app.now();
-    let Some(date) = Schedule::from_config(&app.config).head_post_due(now) else {
-        return Ok(0);
-    };
     let election = app.config.election_name.clone();
     let key = move |owner: i64| format!("{election}|{date}|chain-head|{owner}");
     let owners = app.config.admin_ids.clone();

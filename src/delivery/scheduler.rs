@@ -17,25 +17,32 @@ use crate::store::{self, broadcasts};
 const TICK: Duration = Duration::from_secs(1);
 
 pub async fn run(app: Arc<App>, wakeup: Wakeup, mut stop: watch::Receiver<bool>) {
-    let schedule = Schedule::from_config(&app.config);
+    let schedule = Arc::new(Schedule::from_config(&app.config));
+    // The day whose chain-head posts are queued: the store is asked once a day, not every
+    // second from the posting time to midnight.
+    let mut head_posted = None;
     loop {
         let now = app.now();
         let election = app.config.election_name.clone();
-        let schedule = schedule.clone();
-        match app
-            .store
-            .run(move |c| tick(c, &schedule, &election, now))
-            .await
-        {
+        let due = schedule.clone();
+        match app.store.run(move |c| tick(c, &due, &election, now)).await {
             Ok(0) => {}
             Ok(_) => wakeup.wake(),
             Err(e) => tracing::error!(error = %e, "reminder scheduler failed"),
         }
         // The owners' daily copy of the ledger's head rides on the same run and outbox.
-        match crate::app::privacy::post_chain_head(&app).await {
-            Ok(0) => {}
-            Ok(_) => wakeup.wake(),
-            Err(e) => tracing::error!(error = %e, "daily chain head post failed"),
+        if let Some(date) = schedule.head_post_due(now)
+            && head_posted != Some(date)
+        {
+            match crate::app::privacy::post_chain_head(&app, date).await {
+                Ok(queued) => {
+                    head_posted = Some(date);
+                    if queued > 0 {
+                        wakeup.wake();
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "daily chain head post failed"),
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
