@@ -182,6 +182,22 @@ impl Store {
         }
     }
 
+    /// A point read (a row or two) that must not wait behind a report: on the lookup
+    /// connection in place when there is one (see [`Store::read_now`]), else on the reader.
+    pub async fn point_read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        if let Some(lookup) = &self.lookup {
+            let guard = lookup
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            return f(&guard);
+        }
+        self.read(f).await
+    }
+
     /// Synchronous access for the CLI, tests and benchmarks.
     pub fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self

@@ -92,7 +92,7 @@ async fn receipt_parts(
 ) -> crate::store::Result<Option<(UserRecord, Pledge)>> {
     let election = election.to_owned();
     app.store
-        .run(move |c| {
+        .point_read(move |c| {
             let Some(u) = users::get(c, user)? else {
                 return Ok(None);
             };

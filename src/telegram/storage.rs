@@ -110,14 +110,10 @@ where
             if self.known_absent(chat_id.0) {
                 return Ok(None);
             }
-            let json = match self.store.read_now(|c| dialogues::get(c, chat_id.0)) {
-                Some(read) => read?,
-                None => {
-                    self.store
-                        .run(move |c| dialogues::get(c, chat_id.0))
-                        .await?
-                }
-            };
+            let json = self
+                .store
+                .point_read(move |c| dialogues::get(c, chat_id.0))
+                .await?;
             if json.is_none() {
                 self.note_absent(chat_id.0, true);
             }
