@@ -78,7 +78,7 @@ fn main() -> ExitCode {
                 }
                 let store = netralitas_bot::store::Store::open(&config.database_path)?;
                 Ok(
-                    match store.read_with(|c| netralitas_bot::store::ledger::verify(c))? {
+                    match store.read_with(netralitas_bot::store::ledger::verify)? {
                         Ok(verified) => {
                             println!("{verified}");
                             ExitCode::SUCCESS

@@ -61,7 +61,7 @@ pub async fn check_receipt(app: &App, raw: &str) -> Result<GenuineReceipt> {
 /// The whole chain checked, with its head: what admins are shown and owners get daily.
 pub async fn verify_chain(app: &App) -> Result<std::result::Result<Verified, Broken>> {
     // On the reader: the check scans every pledge and must not hold the writer meanwhile.
-    Ok(app.store.read(|c| ledger::verify(c)).await?)
+    Ok(app.store.read(ledger::verify).await?)
 }
 
 /// The chain's state in `lang`: what /verify shows and the owners get every day. Rendered
