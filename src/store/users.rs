@@ -338,7 +338,7 @@ mod tests {
                 assert_eq!(r.unit.as_str(), "dinkes");
                 assert_eq!(r.nip, Some(nip));
                 assert_eq!(r.name.as_str(), "Budi Santoso");
-                assert_eq!(u.username.as_deref(), Some("budi_asn"));
+                assert_eq!(u.username.as_deref(), Some("Budi_ASN"));
                 assert!(set_role(c, 1, Role::Hr)?);
                 assert_eq!(with_roles(c)?.len(), 1);
                 Ok(())
