@@ -113,8 +113,7 @@ fn reminder_rows(store: &Store) -> i64 {
     store
         .with(|c| {
             Ok(c.query_row(
-                "SELECT COUNT(*) FROM broadcasts WHERE kind = 'reminder' AND status != 'skipped'
-                 AND reminder_key NOT LIKE '%|chain-head|%'",
+                "SELECT COUNT(*) FROM broadcasts WHERE kind = 'reminder' AND status != 'skipped'",
                 [],
                 |r| r.get(0),
             )?)

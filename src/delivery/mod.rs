@@ -438,7 +438,7 @@ async fn author_may_send<O>(ctx: &Ctx<O>, claims: &mut Claims, row: &Claimed) ->
             let Some(b) = broadcasts::get(c, bid)? else {
                 return Ok::<_, StoreError>((None, true));
             };
-            if b.is_reminder {
+            if b.system_made {
                 return Ok((None, true));
             }
             let granted = crate::store::users::get(c, b.created_by)?

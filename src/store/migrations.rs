@@ -12,6 +12,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(super::ledger::SCHEMA, super::ledger::migrate_existing),
         M::up(super::questions::TEACH_SCHEMA),
         M::up(super::outbox::RECEIPT_SCHEMA),
+        M::up(super::ledger::OWN_KIND),
     ])
 }
 
@@ -103,5 +104,28 @@ mod tests {
             )
             .unwrap();
         assert_eq!(indexes, 0, "a confirmation writes the primary key only");
+    }
+
+    #[test]
+    fn chain_head_posts_stored_as_reminders_get_their_own_kind() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let all = super::migrations();
+        all.to_version(&mut conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO broadcasts (kind, created_by, status, mandatory, body, reminder_key,
+                                     created_at)
+                 VALUES ('reminder', 0, 'done', 1, 'head', 'E|2020-12-01|chain-head|9', 't'),
+                        ('reminder', 0, 'done', 1, 'r', 'E|2020-12-01|h-7', 't');",
+        )
+        .unwrap();
+        all.to_latest(&mut conn).unwrap();
+        let kinds: Vec<String> = conn
+            .prepare("SELECT kind FROM broadcasts ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kinds, ["chain_head", "reminder"]);
     }
 }

@@ -76,7 +76,8 @@ pub enum Content {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broadcast {
     pub id: i64,
-    pub is_reminder: bool,
+    /// Made by the bot itself (reminders, the owners' chain-head posts): no author to re-check.
+    pub system_made: bool,
     pub created_by: i64,
     pub status: Status,
     pub audience: Option<Audience>,
@@ -132,7 +133,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Broadcast> {
     };
     Ok(Broadcast {
         id,
-        is_reminder: kind == "reminder",
+        system_made: kind != "hr",
         created_by: r.get(2)?,
         status,
         audience,

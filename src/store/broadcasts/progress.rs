@@ -9,18 +9,21 @@ use crate::domain::broadcast::Progress;
 use crate::store::{Result, ts};
 
 /// One page of `/broadcasts`: the open ones (scheduled, running) first so none is buried
-/// under finished reminders, then the rest; newest first within each. Drafts and skipped
-/// reminders are left out. Also returns how many there are in all.
+/// under finished reminders, then the rest; newest first within each. Drafts, skipped
+/// reminders and the owners' chain-head posts are left out. Also returns how many there are
+/// in all.
+const LISTED: &str = "status NOT IN ('draft', 'skipped') AND kind != 'chain_head'";
+
 pub fn list_page(
     conn: &Connection,
     offset: usize,
     limit: usize,
 ) -> Result<(Vec<Broadcast>, usize)> {
     let total: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM broadcasts WHERE status NOT IN ('draft', 'skipped')")?
+        .prepare_cached(&format!("SELECT COUNT(*) FROM broadcasts WHERE {LISTED}"))?
         .query_row([], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM broadcasts WHERE status NOT IN ('draft', 'skipped')
+        "SELECT {COLUMNS} FROM broadcasts WHERE {LISTED}
          ORDER BY status IN ('scheduled', 'queued') DESC, id DESC LIMIT ?1 OFFSET ?2"
     ))?;
     let rows = stmt.query_map([limit as i64, offset as i64], from_row)?;

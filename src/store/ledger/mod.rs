@@ -23,7 +23,7 @@ use super::{Result, StoreError};
 use crate::domain::receipt::ReceiptKey;
 
 pub use chain::{Head, Record, append, append_pledge, head};
-pub use post::{HeadPost, post_head_once};
+pub use post::{HeadPost, OWN_KIND, post_head_once};
 pub use receipts::{ReceiptCheck, check_receipt, new_receipt_code, receipt_key};
 pub use verify::{Broken, Problem, Verified, verify};
 

@@ -9,6 +9,11 @@ use rusqlite::{Connection, params};
 use super::super::{Result, ts};
 use crate::i18n::Lang;
 
+/// Migration: chain-head posts queued before they had a kind of their own were stored as
+/// reminders, and so listed in HR's `/broadcasts`; their keys name them.
+pub const OWN_KIND: &str =
+    "UPDATE broadcasts SET kind = 'chain_head' WHERE reminder_key LIKE '%|chain-head|%';";
+
 /// One owner's post of one day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeadPost {
@@ -21,15 +26,16 @@ pub struct HeadPost {
 }
 
 /// Queues `post` unless its key was queued before; true when queued now. Stored as a
-/// reminder-kind broadcast (system-made, so no author's role to re-check) with a fixed text
-/// and one recipient, so the delivery worker needs nothing new to send it.
+/// system-made broadcast of its own kind (no author's role to re-check, and not listed in
+/// HR's `/broadcasts`: it is the owners' private copy of the chain, not a broadcast) with a
+/// fixed text and one recipient, so the delivery worker needs nothing new to send it.
 pub fn post_head_once(conn: &mut Connection, post: &HeadPost, now: DateTime<Utc>) -> Result<bool> {
     let tx = conn.transaction()?;
     let inserted = tx
         .prepare_cached(
             "INSERT OR IGNORE INTO broadcasts
                  (kind, created_by, status, mandatory, body, reminder_key, created_at, confirmed_at)
-             VALUES ('reminder', 0, 'queued', 1, ?1, ?2, ?3, ?3)",
+             VALUES ('chain_head', 0, 'queued', 1, ?1, ?2, ?3, ?3)",
         )?
         .execute(params![post.text, post.key, ts(now)])?;
     if inserted == 0 {
@@ -47,7 +53,7 @@ pub fn post_head_once(conn: &mut Connection, post: &HeadPost, now: DateTime<Utc>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::broadcasts::{self, Content};
+    use crate::store::broadcasts::{self, Content, list_page};
     use crate::store::{Store, outbox};
 
     #[test]
@@ -67,7 +73,7 @@ mod tests {
                 let row = outbox::claim_next(c, now)?.expect("one row for the owner");
                 assert_eq!((row.user_id, row.lang), (9, Lang::En));
                 let b = broadcasts::get(c, row.broadcast_id)?.unwrap();
-                assert!(b.is_reminder, "system-made: no author to re-check");
+                assert!(b.system_made, "no author to re-check");
                 assert_eq!(
                     b.content,
                     Content::Text {
@@ -76,6 +82,11 @@ mod tests {
                     }
                 );
                 assert!(outbox::claim_next(c, now)?.is_none());
+                let (listed, total) = list_page(c, 0, 10)?;
+                assert!(
+                    listed.is_empty() && total == 0,
+                    "not one of HR's broadcasts"
+                );
                 Ok(())
             })
             .unwrap();

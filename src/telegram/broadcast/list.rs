@@ -48,7 +48,7 @@ pub async fn list(
     let mut text = lang.t("bc-list-title");
     let mut rows = Vec::new();
     for (b, p) in &items {
-        let what = if b.is_reminder {
+        let what = if b.system_made {
             lang.t("bc-kind-reminder")
         } else {
             audience_label(&app, lang, b.audience.as_ref())
@@ -68,7 +68,7 @@ pub async fn list(
                 "blocked" => grouped(lang, p.blocked),
             ],
         ));
-        if b.status.is_open() && !b.is_reminder {
+        if b.status.is_open() && !b.system_made {
             rows.push(vec![button(
                 lang.t_args("btn-bc-stop", args!["id" => b.id]),
                 CallbackData::Broadcast(BroadcastAction::Stop { id: b.id }),
