@@ -243,40 +243,6 @@ impl Config {
             }
             None => 25,
         };
-        let flood = FloodLimits {
-            burst: match get("FLOOD_BURST") {
-                Some(b) => b.parse::<u32>().ok().filter(|b| *b >= 1).ok_or_else(|| {
-                    err(
-                        "FLOOD_BURST",
-                        format!("expected a whole number of updates ≥ 1, got '{b}'"),
-                    )
-                })?,
-                None => 20,
-            },
-            per_second: match get("FLOOD_RATE") {
-                Some(r) => r
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|r| r.is_finite() && *r > 0.0)
-                    .ok_or_else(|| {
-                        err(
-                            "FLOOD_RATE",
-                            format!("expected updates per second > 0 such as 1 or 0.5, got '{r}'"),
-                        )
-                    })?,
-                None => 1.0,
-            },
-        };
-        let dialogue_retention_days = match get("DIALOGUE_RETENTION_DAYS") {
-            Some(d) => d.parse::<u32>().ok().filter(|d| *d >= 1).ok_or_else(|| {
-                err(
-                    "DIALOGUE_RETENTION_DAYS",
-                    format!("expected whole days ≥ 1, got '{d}'"),
-                )
-            })?,
-            None => 7,
-        };
-
         let number = |var: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| {
             match get(var) {
                 None => Ok(default),
@@ -297,6 +263,24 @@ impl Config {
                     }),
             }
         };
+        let flood = FloodLimits {
+            burst: number("FLOOD_BURST", 20, 1..=1_000_000)?,
+            per_second: match get("FLOOD_RATE") {
+                Some(r) => r
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r > 0.0)
+                    .ok_or_else(|| {
+                        err(
+                            "FLOOD_RATE",
+                            format!("expected updates per second > 0 such as 1 or 0.5, got '{r}'"),
+                        )
+                    })?,
+                None => 1.0,
+            },
+        };
+        let dialogue_retention_days = number("DIALOGUE_RETENTION_DAYS", 7, 1..=3650)?;
+
         let unanswered_per_user_per_day = number("UNANSWERED_PER_USER_PER_DAY", 20, 0..=1000)?;
         let unanswered_retention_days = number("UNANSWERED_RETENTION_DAYS", 180, 1..=3650)?;
 
