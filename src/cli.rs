@@ -94,18 +94,14 @@ pub fn export(app: &App, out: &Path, unit: Option<&str>) -> anyhow::Result<usize
         .with_context(|| format!("cannot create {}", out.display()))?;
     let mut writer = BufWriter::new(file);
     let lang = app.config.default_locale;
-    // The export's own error (CSV, I/O) stays typed inside the store's.
-    let rows = app.store.read_with(|c| {
-        Ok::<_, crate::store::StoreError>(reports::export(
-            app,
-            c,
-            ExportedBy::Operator,
-            unit.as_ref(),
-            lang,
-            &mut writer,
-            &mut |_| {},
-        ))
-    })??;
+    let rows = reports::export(
+        app,
+        ExportedBy::Operator,
+        unit.as_ref(),
+        lang,
+        &mut writer,
+        &mut |_| {},
+    )?;
     writer
         .flush()
         .with_context(|| format!("cannot write {}", out.display()))?;

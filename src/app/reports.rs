@@ -36,10 +36,11 @@ pub fn stats(app: &App, c: &Connection) -> store::Result<StatsReport> {
 }
 
 /// Writes the pledge export of `unit` (all units when `None`) to `out` and records who took
-/// it. `progress` hears the rows written so far. Returns the number of data rows.
+/// it. `progress` hears the rows written so far. Returns the number of data rows. Blocking:
+/// the rows are read on the reader connection, whose lock is let go before the audit entry
+/// goes through the writer.
 pub fn export<W: Write>(
     app: &App,
-    c: &Connection,
     by: ExportedBy,
     unit: Option<&UnitCode>,
     lang: Lang,
@@ -53,22 +54,16 @@ pub fn export<W: Write>(
         tz: app.config.timezone,
         lang,
     };
-    let rows = export::write_csv(c, spec, out, progress)?;
+    let rows = app
+        .store
+        .read_with(|c| export::write_csv(c, spec, out, progress))?;
     let scope = unit.map_or("all", UnitCode::as_str);
     let (actor, detail) = match by {
         ExportedBy::Officer(id) => (id, format!("unit={scope} rows={rows}")),
         ExportedBy::Operator => (0, format!("cli unit={scope} rows={rows}")),
     };
-    // Read through `Store::read`, `c` cannot write: the audit entry goes through the writer
-    // (a different lock, so no deadlock). Through `Store::run` or `with`, `c` is the writer.
-    if c.is_readonly(rusqlite::MAIN_DB)
-        .map_err(store::StoreError::from)?
-    {
-        app.store
-            .with(|w| audit::record(w, actor, "export", &detail, app.now()))?;
-    } else {
-        audit::record(c, actor, "export", &detail, app.now())?;
-    }
+    app.store
+        .with(|w| audit::record(w, actor, "export", &detail, app.now()))?;
     Ok(rows)
 }
 

@@ -249,19 +249,22 @@ async fn export(
     let done = Arc::new(AtomicUsize::new(0));
     let job = {
         let (a, done, unit) = (app.clone(), done.clone(), unit.clone());
-        app.store.read(move |c| {
-            let mut bytes = Vec::new();
-            let rows = reports::export(
-                &a,
-                c,
-                ExportedBy::Officer(caller.id),
-                unit.as_ref(),
-                lang,
-                &mut bytes,
-                &mut |n| done.store(n, Ordering::Relaxed),
-            )?;
-            Ok::<_, ExportError>((bytes, rows))
-        })
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let mut bytes = Vec::new();
+                let rows = reports::export(
+                    &a,
+                    ExportedBy::Officer(caller.id),
+                    unit.as_ref(),
+                    lang,
+                    &mut bytes,
+                    &mut |n| done.store(n, Ordering::Relaxed),
+                )?;
+                Ok::<_, ExportError>((bytes, rows))
+            })
+            .await
+            .map_err(|e| ExportError::from(StoreError::Join(e.to_string())))?
+        }
     };
     let (bytes, rows) = with_progress(&bot, chat, status, lang, total, &done, job).await?;
 
