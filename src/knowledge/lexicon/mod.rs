@@ -135,6 +135,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("lodge", "complaint", "report"),
     ("file", "report", "report"),
     ("wali", "nagari", "kepala desa"),
+    // PPPK spelled out: "pegawai pemerintah dengan perjanjian kerja".
+    ("perjanjian", "kerja", "pppk perjanjian kerja"),
     ("ketuk", "pintu", "door to door"),
     ("wakil", "rakyat", "anggota dprd"),
     // One's own child (not a pupil, not "anak buah") is a relative.
@@ -148,6 +150,10 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("belum", "terverifikasi", "hoaks"),
     ("kabar", "burung", "hoaks"),
     ("debat", "kusir", "cekcok"),
+    // A penalty that a law threatens is a sanction, not a threat made by someone.
+    ("ancaman", "hukuman", "hukuman"),
+    ("ancaman", "pidana", "pidana"),
+    ("ancaman", "sanksi", "sanksi"),
 ];
 
 /// Words dropped before stemming: function words of both languages, the framing of a question
