@@ -118,6 +118,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("pensiun", "dini", "mundur berhenti"),
     // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
     ("pengumuman", "pencalonan", "deklarasi pencalonan"),
+    // A candidate pair ("pasangan calon", "paslon") is no act of putting up ("pasang"), which is
+    // what the stemmer would make of "pasangan".
+    ("pasangan", "calon", "paslon calon"),
     ("non", "party", "independent"),
     ("non", "partai", "independen"),
     // "Berarti saya ..." draws a conclusion ("so I need not vote?"); "netral itu berarti ..." asks
