@@ -117,6 +117,22 @@ const SETS: &[Set] = &[
         min_verdict: 98.6,
         min_rule: 98.3,
     },
+    // The seventh tuning set (issue 11, sixth pass): questions over half of the rules (props and
+    // banners, state facilities, decisions, mobilising, threats, money, KTP, hoaxes, relatives,
+    // victory parties, party speakers and witnesses, and the info rules) written clause by clause
+    // from the domain brief, with each rule's confusable neighbours and off-topic look-alikes;
+    // first measured at 91.1 % verdict, 87.4 % rule, 6 unsure before any change of that pass,
+    // then tuned on.
+    Set {
+        name: "tuning7",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning7.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 95.5,
+        min_verdict: 97.5,
+        min_rule: 96.7,
+    },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
     // (94.3 % verdict, 92.9 % rule; issue 11 asks for 95 % verdict here, not reached yet), so a

@@ -136,6 +136,7 @@ pub(crate) const CHAT: &[(&str, &str)] = &[
     ("dgr", "dengar"),
     ("nyuruh", "suruh"),
     ("bantuin", "bantu"),
+    ("pegangin", "pegang"),
     ("ngebantu", "bantu"),
     ("ngurus", "urus"),
     ("ngedukung", "dukung"),

@@ -118,6 +118,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("pensiun", "dini", "mundur berhenti"),
     // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
     ("pengumuman", "pencalonan", "deklarasi pencalonan"),
+    // A candidate pair ("pasangan calon", "paslon") is no act of putting up ("pasang"), which is
+    // what the stemmer would make of "pasangan".
+    ("pasangan", "calon", "paslon calon"),
     ("non", "party", "independent"),
     ("non", "partai", "independen"),
     // "Berarti saya ..." draws a conclusion ("so I need not vote?"); "netral itu berarti ..." asks
@@ -135,6 +138,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("lodge", "complaint", "report"),
     ("file", "report", "report"),
     ("wali", "nagari", "kepala desa"),
+    // PPPK spelled out: "pegawai pemerintah dengan perjanjian kerja".
+    ("perjanjian", "kerja", "pppk perjanjian kerja"),
     ("ketuk", "pintu", "door to door"),
     ("wakil", "rakyat", "anggota dprd"),
     // One's own child (not a pupil, not "anak buah") is a relative.
@@ -148,6 +153,10 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("belum", "terverifikasi", "hoaks"),
     ("kabar", "burung", "hoaks"),
     ("debat", "kusir", "cekcok"),
+    // A penalty that a law threatens is a sanction, not a threat made by someone.
+    ("ancaman", "hukuman", "hukuman"),
+    ("ancaman", "pidana", "pidana"),
+    ("ancaman", "sanksi", "sanksi"),
 ];
 
 /// Words dropped before stemming: function words of both languages, the framing of a question

@@ -27,6 +27,8 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("pigi", "pergi"),
     ("par", "untuk"),
     ("deng", "dengan"),
+    ("pe", ""),
+    ("pung", ""),
     // Sundanese.
     ("meunang", "boleh"),
     ("teu", "tidak"),
@@ -56,6 +58,7 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("pripun", "bagaimana"),
     ("iki", ""),
     ("kuwi", ""),
+    ("iku", ""),
     ("dadi", "jadi"),
     ("karo", "dengan"),
     ("ning", "di"),
@@ -71,6 +74,9 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("bojoku", "suami istri"),
     ("ngangge", "pakai"),
     ("nganggo", "pakai"),
+    ("dienggo", "dipakai"),
+    ("nek", "kalau"),
+    ("mung", "cuma"),
     // Betawi.
     ("aye", "saya"),
     ("ane", "saya"),
@@ -88,6 +94,7 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("ikam", "kamu"),
     ("bulih", "boleh"),
     ("mamilih", "memilih"),
+    ("dibari", "diberi"),
     // Minang.
     ("ambo", "saya"),
     ("awak", "saya"),
@@ -98,6 +105,9 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("barenti", "berhenti"),
     ("sajo", "saja"),
     ("baa", "bagaimana"),
+    ("pitih", "uang"),
+    ("ambiak", "ambil"),
+    ("diambiak", "diambil"),
     // Doubting and tag words: "bukannya ASN dilarang nyoblos?" asks about voting.
     ("bukannya", ""),
     ("emangnya", ""),

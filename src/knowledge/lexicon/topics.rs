@@ -278,6 +278,8 @@ pub(crate) const TOPICS: &[(&str, &str)] = &[
     ("hoax", "hoaks"),
     ("hoaxes", "hoaks"),
     ("hoaxnya", "hoaks"),
+    // An ethnic slur for Chinese Indonesians: its use is SARA content.
+    ("aseng", "sara"),
     ("bansos", "bantuan sosial"),
     ("mobdin", "mobil dinas"),
     ("platmerah", "plat merah"),
@@ -303,6 +305,7 @@ pub(crate) const TOPICS: &[(&str, &str)] = &[
     ("fulus", "uang"),
     ("angpao", "amplop"),
     ("angpau", "amplop"),
+    ("doorprize", "hadiah undian"),
     ("timsus", "tim sukses"),
     ("tim-ses", "tim sukses"),
     // English paraphrases and chat words outside the examples (issue 11).
