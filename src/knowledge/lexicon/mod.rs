@@ -31,6 +31,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     // Taking part in a group is joining it.
     ("ikut", "grup", "gabung grup"),
     ("masa", "sih", ""),
+    // Sundanese "dina hate" is "in the heart" (a private choice), not the English "hate".
+    ("di", "hate", "dalam hati"),
     ("take", "part", ""),
     ("cast", "ballot", "vote ballot"),
     ("stay", "home", "abstain"),

@@ -43,6 +43,10 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("kedah", "harus"),
     ("tiasa", "bisa"),
     ("hoyong", "ingin"),
+    ("boga", "punya"),
+    ("sorangan", "sendiri"),
+    ("geus", "sudah"),
+    ("dina", "di"),
     // Javanese ("oleh" is "may" there; as the Indonesian "by" it is dropped all the same).
     ("oleh", "boleh"),
     ("angsal", "boleh"),
@@ -98,6 +102,9 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("barenti", "berhenti"),
     ("sajo", "saja"),
     ("baa", "bagaimana"),
+    ("maimbau", "mengimbau"),
+    ("manyabuik", "menyebut"),
+    ("kampuang", "kampung"),
     // Doubting and tag words: "bukannya ASN dilarang nyoblos?" asks about voting.
     ("bukannya", ""),
     ("emangnya", ""),
