@@ -118,6 +118,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("antidrug", "campaign", "antidrug outreach"),
     // Early retirement asked of someone still serving is leaving the service, not being retired.
     ("pensiun", "dini", "mundur berhenti"),
+    ("purna", "bakti", "pensiun"),
+    ("purna", "tugas", "pensiun"),
     // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
     ("pengumuman", "pencalonan", "deklarasi pencalonan"),
     ("non", "party", "independent"),
