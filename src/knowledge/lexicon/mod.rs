@@ -134,6 +134,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("preferred", "candidate", "candidate"),
     ("preferred", "candidates", "candidate"),
     ("uang", "sewa", "sewa"),
+    // A "potongan" of a video or a debate is a clip of it, not a deduction.
+    ("potongan", "video", "klip video"),
+    ("potongan", "debat", "klip debat"),
     // Filing or lodging a complaint is reporting.
     ("file", "complaint", "report"),
     ("lodge", "complaint", "report"),
