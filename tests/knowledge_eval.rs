@@ -118,17 +118,19 @@ const SETS: &[Set] = &[
         min_rule: 98.3,
     },
     // The sixth tuning set (issue 11, sixth pass), first half of the rules (allowed, conditional and
-    // the social-media/campaign forbidden ones): questions clause by clause over each rule's brief
-    // text and its "Jangan tertukar dengan" boundaries, in mixed registers, plus off-topic look-alikes.
+    // the social-media/campaign forbidden ones): 192 questions clause by clause over each rule's
+    // brief text and its "Jangan tertukar dengan" boundaries, in mixed registers, and 21 off-topic
+    // look-alikes; first measured at 94.8 % verdict, 93.9 % rule, 90.5 % declined, 4 unsure before
+    // any change of that pass, then tuned on.
     Set {
         name: "tuning6",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-tuning6.jsonl"
         )),
         all_rules_right: false,
-        min_declined: 0.0,
-        min_verdict: 0.0,
-        min_rule: 0.0,
+        min_declined: 90.0,
+        min_verdict: 98.0,
+        min_rule: 97.6,
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). Its floors sit just under the last measurement
