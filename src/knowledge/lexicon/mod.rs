@@ -31,6 +31,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     // Taking part in a group is joining it.
     ("ikut", "grup", "gabung grup"),
     ("masa", "sih", ""),
+    // Sundanese "dina hate" is "in the heart" (a private choice), not the English "hate".
+    ("di", "hate", "dalam hati"),
     ("take", "part", ""),
     ("cast", "ballot", "vote ballot"),
     ("stay", "home", "abstain"),
@@ -116,6 +118,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("antidrug", "campaign", "antidrug outreach"),
     // Early retirement asked of someone still serving is leaving the service, not being retired.
     ("pensiun", "dini", "mundur berhenti"),
+    ("purna", "bakti", "pensiun"),
+    ("purna", "tugas", "pensiun"),
     // Announcing a candidacy is declaring it; a non-party candidate is an independent one.
     ("pengumuman", "pencalonan", "deklarasi pencalonan"),
     // A candidate pair ("pasangan calon", "paslon") is no act of putting up ("pasang"), which is
@@ -133,6 +137,9 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("preferred", "candidate", "candidate"),
     ("preferred", "candidates", "candidate"),
     ("uang", "sewa", "sewa"),
+    // A "potongan" of a video or a debate is a clip of it, not a deduction.
+    ("potongan", "video", "klip video"),
+    ("potongan", "debat", "klip debat"),
     // Filing or lodging a complaint is reporting.
     ("file", "complaint", "report"),
     ("lodge", "complaint", "report"),

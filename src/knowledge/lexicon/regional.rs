@@ -45,6 +45,10 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("kedah", "harus"),
     ("tiasa", "bisa"),
     ("hoyong", "ingin"),
+    ("boga", "punya"),
+    ("sorangan", "sendiri"),
+    ("geus", "sudah"),
+    ("dina", "di"),
     // Javanese ("oleh" is "may" there; as the Indonesian "by" it is dropped all the same).
     ("oleh", "boleh"),
     ("angsal", "boleh"),
@@ -108,6 +112,9 @@ pub(crate) const REGIONAL: &[(&str, &str)] = &[
     ("pitih", "uang"),
     ("ambiak", "ambil"),
     ("diambiak", "diambil"),
+    ("maimbau", "mengimbau"),
+    ("manyabuik", "menyebut"),
+    ("kampuang", "kampung"),
     // Doubting and tag words: "bukannya ASN dilarang nyoblos?" asks about voting.
     ("bukannya", ""),
     ("emangnya", ""),

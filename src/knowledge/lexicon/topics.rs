@@ -14,6 +14,9 @@ pub(crate) const TOPICS: &[(&str, &str)] = &[
     ("nyumbang", "sumbang"),
     ("nyumbangin", "sumbang"),
     ("woro", "imbau"),
+    // Retirement has several names; all of them end the civil-servant status.
+    ("purnabakti", "pensiun"),
+    ("purnatugas", "pensiun"),
     ("brosur", "selebaran"),
     ("pamflet", "selebaran"),
     ("leaflet", "selebaran"),
