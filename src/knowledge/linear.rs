@@ -65,6 +65,17 @@ impl Linear {
         model
     }
 
+    /// The class a feature speaks for most strongly, if any weight of it is positive.
+    pub fn strongest_class(&self, f: u32) -> Option<usize> {
+        let start = f as usize * self.classes;
+        let row = self.w.get(start..start + self.classes)?;
+        row.iter()
+            .enumerate()
+            .filter(|&(_, &w)| w > 0.0)
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(c, _)| c)
+    }
+
     /// Class probabilities for a sparse vector.
     pub fn probabilities(&self, x: &[(u32, f32)]) -> Vec<f32> {
         let mut p = vec![0f32; self.classes];

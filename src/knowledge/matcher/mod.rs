@@ -77,6 +77,9 @@ const LEAD_MIN_WORDS: usize = 3;
 const GENERAL_RULES: &[&str] = &["sanctions", "legal_basis", "applies_when"];
 /// How close an act's rule must come to a general rule on top for the act to take its place.
 const ACT_OVER_GENERAL: f32 = 0.4;
+/// The score from which the act a question names, once the words that speak for the general
+/// rule are set aside, takes the general rule's place.
+const ACT_ALONE: f32 = 0.5;
 
 /// How many rules a match offers as candidates when the bot is unsure ("Maksud Anda salah satu
 /// ini?" shows two or three of them).
@@ -197,6 +200,8 @@ pub struct Matcher {
     never_declined: Option<usize>,
     /// Indices of [`GENERAL_RULES`] among `ids`.
     general: Vec<usize>,
+    /// Index of `sanctions` among `ids`: the general rule a named act takes over alone.
+    sanctions: Option<usize>,
     /// Features of the words in `lexicon::ELECTION_TERMS`.
     election_terms: HashSet<u32>,
     model: Linear,
@@ -229,6 +234,7 @@ impl Matcher {
             .iter()
             .filter_map(|g| ids.iter().position(|id| id.as_str() == *g))
             .collect();
+        let sanctions = ids.iter().position(|id| id.as_str() == "sanctions");
         let n_features = vocabulary.names.len();
         let typos = TypoIndex::new(&vocabulary.word_count, normalizer.lexicon_words());
         let mut matcher = Matcher {
@@ -248,6 +254,7 @@ impl Matcher {
             max_idf: 1.0,
             never_declined,
             general,
+            sanctions,
             election_terms: HashSet::new(),
             model: Linear::train(&[], 0, 0),
             taught: RwLock::new(Arc::new(Vec::new())),

@@ -7,8 +7,8 @@ use super::super::kb::Verdict;
 use super::super::normalize::Analysis;
 use super::train::char_ngrams;
 use super::{
-    ACT_OVER_GENERAL, BIGRAM_WEIGHT, CANDIDATES, Class, FOCUS_WEIGHT, MODEL_WEIGHT, Matcher,
-    NEAREST_WEIGHT, NGRAM_WEIGHT, NO_ELECTION_TERM, Ranking, UNKNOWN_WEIGHT, Vector,
+    ACT_ALONE, ACT_OVER_GENERAL, BIGRAM_WEIGHT, CANDIDATES, Class, FOCUS_WEIGHT, MODEL_WEIGHT,
+    Matcher, NEAREST_WEIGHT, NGRAM_WEIGHT, NO_ELECTION_TERM, Ranking, UNKNOWN_WEIGHT, Vector,
 };
 
 impl Matcher {
@@ -18,7 +18,7 @@ impl Matcher {
         let lang = analysis.lang;
         let weights = sentence_weights(&analysis);
         let (counts, unknown) = self.counts(&analysis, &|i| weights[i]);
-        let mut q = self.weigh_raw(&counts);
+        let q = self.weigh_raw(&counts);
         let election_word = self.has_election_word(&q);
         let words = analysis.sentences.iter().map(|s| s.words.len()).sum();
         let taught = self.taught_match(&analysis);
@@ -36,16 +36,37 @@ impl Matcher {
                 taught: false,
             };
         }
-        // Unknown words enlarge the norm (so lower every cosine) without matching anything.
-        let known_norm2: f32 = q.iter().map(|(_, w)| w * w).sum();
         let unknown_w = unknown * UNKNOWN_WEIGHT * self.max_idf;
+        let mut ranking = self.score_vector(&q, unknown_w);
+        if let Some((class, sim)) = taught {
+            // A taught question outranks what the knowledge base alone would say.
+            let top = ranking.iter().map(|r| r.1).fold(0.0, f32::max);
+            if let Some(r) = ranking.iter_mut().find(|r| r.0 == class) {
+                r.1 = r.1.max(top + 0.01).max(sim).min(1.0);
+            }
+        }
+        sort(&mut ranking);
+        if taught.is_none() {
+            self.prefer_the_act(&mut ranking, &q, unknown_w);
+        }
+        Ranking {
+            scores: ranking,
+            lang,
+            election_word,
+            words,
+            taught: taught.is_some(),
+        }
+    }
+
+    /// Every class's score for a question's tf·idf vector (unsorted); `unknown_w` is the
+    /// magnitude of its words the knowledge base does not know.
+    fn score_vector(&self, raw: &[(u32, f32)], unknown_w: f32) -> Vec<(Option<usize>, f32)> {
+        // Unknown words enlarge the norm (so lower every cosine) without matching anything.
+        let known_norm2: f32 = raw.iter().map(|(_, w)| w * w).sum();
         let norm = (known_norm2 + unknown_w * unknown_w)
             .sqrt()
             .max(f32::MIN_POSITIVE);
-        for (_, w) in &mut q {
-            *w /= norm;
-        }
-
+        let q: Vector = raw.iter().map(|&(f, w)| (f, w / norm)).collect();
         let mut example_sim = vec![0f32; self.example_class.len()];
         let mut profile_sim = vec![0f32; self.ids.len()];
         for &(f, w) in &q {
@@ -75,29 +96,22 @@ impl Matcher {
         // nearest example alone.
         let oos = MODEL_WEIGHT * p[self.ids.len()] + (1.0 - MODEL_WEIGHT) * out_of_scope;
         ranking.push((None, oos));
-        if let Some((class, sim)) = taught {
-            // A taught question outranks what the knowledge base alone would say.
-            let top = ranking.iter().map(|r| r.1).fold(0.0, f32::max);
-            if let Some(r) = ranking.iter_mut().find(|r| r.0 == class) {
-                r.1 = r.1.max(top + 0.01).max(sim).min(1.0);
-            }
-        }
-        ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        if taught.is_none() {
-            self.prefer_the_act(&mut ranking);
-        }
-        Ranking {
-            scores: ranking,
-            lang,
-            election_word,
-            words,
-            taught: taught.is_some(),
-        }
+        ranking
     }
 
-    /// A general rule on top yields to the act the question names, when that act's rule comes
-    /// close (see [`super::GENERAL_RULES`]); the two swap places and scores.
-    fn prefer_the_act(&self, ranking: &mut [(Option<usize>, f32)]) {
+    /// A general rule on top yields to the act the question names (see
+    /// [`super::GENERAL_RULES`]); the two swap places and scores. The act is named when its
+    /// rule comes close, or, for the sanctions, when it wins clearly once the words that speak
+    /// for them are set aside ("hukuman pns yg kampanye apa" is about campaigning once
+    /// "hukuman" is gone). Not for the legal basis or when the rules apply: there the act is
+    /// the subject ("pasal berapa yang melarang dukungan calon?", "setelah coblosan masih harus
+    /// netral?"), while a sanction is always the sanction of an act.
+    fn prefer_the_act(
+        &self,
+        ranking: &mut [(Option<usize>, f32)],
+        q: &[(u32, f32)],
+        unknown_w: f32,
+    ) {
         let Some(&(Some(top), s_top)) = ranking.first() else {
             return;
         };
@@ -108,6 +122,24 @@ impl Matcher {
             i.is_some_and(|i| {
                 !self.general.contains(&i) && self.kb.verdict(self.ids[i]) != Verdict::Info
             }) && s >= ACT_OVER_GENERAL * s_top
+        });
+        let act = act.or_else(|| {
+            if self.sanctions != Some(top) {
+                return None;
+            }
+            let rest: Vector = q
+                .iter()
+                .copied()
+                .filter(|&(f, _)| self.model.strongest_class(f) != Some(top))
+                .collect();
+            let mut without = self.score_vector(&rest, unknown_w);
+            sort(&mut without);
+            let (Some(i), s) = *without.first()? else {
+                return None;
+            };
+            let is_act =
+                !self.general.contains(&i) && self.kb.verdict(self.ids[i]) != Verdict::Info;
+            (is_act && s >= ACT_ALONE).then(|| ranking.iter().position(|r| r.0 == Some(i)))?
         });
         if let Some(j) = act {
             let s_act = ranking[j].1;
@@ -221,6 +253,11 @@ impl Matcher {
     pub(super) fn weigh(&self, counts: &HashMap<u32, f32>) -> Vector {
         normalise(self.weigh_raw(counts))
     }
+}
+
+/// Best first; ties in class order, so that ranking is the same on every run.
+fn sort(ranking: &mut [(Option<usize>, f32)]) {
+    ranking.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
 }
 
 pub(super) fn normalise(mut v: Vector) -> Vector {
