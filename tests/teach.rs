@@ -13,7 +13,7 @@ use netralitas_bot::telegram::callback::{CallbackData, TeachAction};
 use netralitas_bot::telegram::qa::rule_label;
 
 const UNSURE: &str = "kalau ada caleg mampir ke kantor?";
-const UNSURE_2: &str = "kampanye di kantor kelurahan?";
+const UNSURE_2: &str = "paslon di kantor camat?";
 const UNSURE_3: &str = "pilkada nanti gimana pak?";
 
 fn question_id(app: &TestApp, text: &str) -> i64 {
@@ -132,7 +132,7 @@ async fn unsure_questions_offer_rules_and_admins_teach_them_without_a_restart() 
     let want = title("use_state_facilities");
     let reply = app.say(&budi, UNSURE_2).await;
     assert!(reply.contains(&want), "{reply}");
-    let reply = app.say(&budi, "boleh kampanye di kantor kelurahan?").await;
+    let reply = app.say(&budi, "boleh paslon di kantor camat?").await;
     assert!(reply.contains(&want), "{reply}");
     // Taught questions leave /unanswered.
     assert!(!app.say(&admin, "/unanswered").await.contains(UNSURE_2));
