@@ -485,6 +485,19 @@ mod tests {
     }
 
     #[test]
+    fn the_sanction_of_a_named_act_is_the_acts() {
+        // The words of the sanctions alone would win; set aside, campaigning wins clearly.
+        assert_eq!(
+            rule("kalau pns kampanye hukumannya apa"),
+            Some("attend_campaign")
+        );
+        assert_eq!(
+            rule("sanksi pelanggaran netralitas apa saja?"),
+            Some("sanctions")
+        );
+    }
+
+    #[test]
     fn the_object_decides_for_social_media_verbs() {
         assert_eq!(
             rule("Boleh like postingan Bawaslu soal lokasi TPS?"),
