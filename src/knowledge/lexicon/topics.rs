@@ -4,6 +4,7 @@
 pub(crate) const TOPICS: &[(&str, &str)] = &[
     // Words outside the examples that name something the knowledge base says another way.
     ("utas", "thread"),
+    ("applicable", "apply"),
     // Giving money to a campaign is a donation to its fund, not a gift to voters.
     ("donate", "sumbang"),
     ("donated", "sumbang"),
