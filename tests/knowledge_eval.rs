@@ -158,16 +158,17 @@ const SETS: &[Set] = &[
     // Indonesian civil servants, honorer staff and officials write it (formal, casual, Indonglish
     // keeping PNS, PPPK, paslon, timses, KPU, TPS...), clause by clause from each rule's gloss,
     // its [ADDED 2026-11] widenings and its confusables, with the brief's section-2 edge cases and
-    // off-topic look-alikes; floors 0 until it is tuned on.
+    // off-topic look-alikes; first measured at 94.3 % verdict, 93.2 % rule, 4 unsure before any
+    // change of that pass, then tuned on.
     Set {
         name: "tuning8",
         source: Source::Text(include_str!(
             "../src/knowledge/testdata/questions-tuning8.jsonl"
         )),
         all_rules_right: false,
-        min_declined: 0.0,
-        min_verdict: 0.0,
-        min_rule: 0.0,
+        min_declined: 95.9,
+        min_verdict: 96.9,
+        min_rule: 96.5,
     },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). After the sixth pass (two sets written clause
