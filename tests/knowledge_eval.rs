@@ -170,6 +170,22 @@ const SETS: &[Set] = &[
         min_verdict: 96.9,
         min_rule: 96.5,
     },
+    // The ninth tuning set (issue 11, seventh pass): 194 questions over all 45 rules written from
+    // the brief's section 2 edge cases (negated and doubting forms, "apa sanksinya", time and
+    // status qualifiers, two acts in one message, long stories, a superior's or relative's act,
+    // group chats, props and finger poses) in Indonesian registers, and 21 off-topic look-alikes;
+    // first measured at 93.5 % verdict, 92.6 % rule, 85.7 % declined, 3 unsure before any change
+    // of that pass, then tuned on.
+    Set {
+        name: "tuning9",
+        source: Source::Text(include_str!(
+            "../src/knowledge/testdata/questions-tuning9.jsonl"
+        )),
+        all_rules_right: false,
+        min_declined: 95.0,
+        min_verdict: 97.0,
+        min_rule: 96.5,
+    },
     // Held out: written from the domain brief before the matcher was tuned and never tuned on
     // (only its aggregate figures are ever read). After the sixth pass (two sets written clause
     // by clause from the brief, tuning6 and tuning7) it reads 95.4 % verdict, 94.3 % rule; the

@@ -151,6 +151,8 @@ pub(crate) const PHRASES: &[(&str, &str, &str)] = &[
     ("wakil", "rakyat", "anggota dprd"),
     // One's own child (not a pupil, not "anak buah") is a relative.
     ("anak", "saya", "anak kerabat"),
+    // "Bapak saya" is one's father; the honorific "Bapak" does not take a possessive.
+    ("bapak", "saya", "ayah bapak"),
     // The opening of a question asked aloud ("izin bertanya pak") asks leave to speak, not a
     // permit; news "not necessarily true" is an unverified claim; an idle quarrel is no debate.
     ("izin", "bertanya", ""),
