@@ -125,7 +125,15 @@ impl Normalizer {
         let mut focus = None;
         let mut after_frame = false;
         let mut prev_raw: Option<&str> = None;
+        // Right after a comma, no two-word phrase reaches back over it: "terima kasih bapak,
+        // saya mau bertanya" addresses someone, while "bapak saya" is one's father.
+        let mut after_comma = false;
         for w in &s.words {
+            if w == COMMA {
+                after_comma = true;
+                prev_raw = None;
+                continue;
+            }
             // "bagi-bagi" (handing out) is not the preposition "bagi": a reduplicated word may mean
             // something its single form does not.
             let redup = prev_raw == Some(w.as_str());
@@ -160,6 +168,7 @@ impl Normalizer {
                 // Before the stopwords: "sih" of "masa sih" is one.
                 if let Some(r) = words
                     .last()
+                    .filter(|_| !after_comma)
                     .and_then(|l| self.phrases.get(&(l.as_str(), p)).copied())
                 {
                     words.pop();
@@ -182,6 +191,7 @@ impl Normalizer {
                     after_frame = false;
                 }
                 words.push(p.to_owned());
+                after_comma = false;
             }
         }
         Sentence {
@@ -302,6 +312,9 @@ fn starts_with_vowel(s: &str) -> bool {
     s.starts_with(['a', 'e', 'i', 'o', 'u'])
 }
 
+/// Stands in a raw sentence's words where a comma was: no word of text is ever spelt so.
+const COMMA: &str = ",";
+
 struct RawSentence {
     words: Vec<String>,
     question_mark: bool,
@@ -346,6 +359,9 @@ fn split(text: &str) -> Vec<RawSentence> {
             }
         } else {
             flush_word(&mut word, &mut word_chars, &mut current.words);
+            if matches!(c, ',' | '，') && current.words.last().is_some_and(|w| w != COMMA) {
+                current.words.push(COMMA.to_owned());
+            }
             let decimal_point = c == '.'
                 && prev.is_some_and(|p| p.is_ascii_digit())
                 && chars.peek().is_some_and(|n| n.is_ascii_digit());
@@ -446,6 +462,15 @@ mod tests {
         let n = Normalizer::new();
         let known = |w: &str| matches!(w, "like" | "share" | "follow");
         words(text).iter().map(|w| n.stem(w, &known)).collect()
+    }
+
+    #[test]
+    fn addressing_bapak_before_saya_names_no_relative() {
+        let w = words("Terima kasih bapak, saya mau bertanya, bolehkah ASN ikut kampanye?");
+        assert!(!w.iter().any(|w| w == "ayah"), "{w:?}");
+        // Without the comma it is one's father.
+        let w = words("Bapak saya maju pilkada, bolehkah saya ikut kampanye?");
+        assert!(w.iter().any(|w| w == "ayah"), "{w:?}");
     }
 
     #[test]
