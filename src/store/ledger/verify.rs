@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use super::super::Result;
 use super::chain::{AUDIT, GENESIS, Head, Owned, PLEDGE, hex};
+use crate::i18n::Lang;
 
 /// A whole chain that checked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct Broken {
 }
 
 /// What is wrong with the chain: shown to owners in their language (`key`), printed by the
-/// CLI in English.
+/// CLI and logged in English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     TwinReceipt,
@@ -77,20 +78,11 @@ impl Problem {
     }
 }
 
+/// The English description from the locale (the CLI and the logs), so that the text is
+/// written once.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Problem::TwinReceipt => "two pledges share this receipt code",
-            Problem::Gap => "entries are missing before this one",
-            Problem::Reordered => {
-                "does not follow the previous entry (deleted, inserted or reordered)"
-            }
-            Problem::UnknownKind => "unknown kind of record",
-            Problem::RecordMissing => "the record is missing (deleted or its key edited)",
-            Problem::FieldEdited => "a personal field was edited",
-            Problem::RecordDiffers => "the record differs from what was chained",
-            Problem::Unchained => "has no ledger entry (inserted behind the application's back)",
-        })
+        f.write_str(&Lang::En.t(self.key()))
     }
 }
 
