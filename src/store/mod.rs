@@ -168,18 +168,11 @@ impl Store {
     /// writer's connection serves when it is free this instant, and `None` says it wasn't.
     /// Only for reads of a row or two, never a scan.
     pub fn read_now<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Option<Result<T>> {
-        match &self.lookup {
-            Some(lookup) => {
-                let guard = lookup
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                Some(f(&guard))
-            }
-            None => {
-                let guard = self.conn.try_lock().ok()?;
-                Some(f(&guard))
-            }
+        if let Some(lookup) = self.lookup_conn() {
+            return Some(f(&lookup));
         }
+        let guard = self.conn.try_lock().ok()?;
+        Some(f(&guard))
     }
 
     /// A point read (a row or two) that must not wait behind a report: on the lookup
@@ -189,13 +182,17 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        if let Some(lookup) = &self.lookup {
-            let guard = lookup
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            return f(&guard);
+        if let Some(lookup) = self.lookup_conn() {
+            return f(&lookup);
         }
         self.read(f).await
+    }
+
+    /// The lookup connection, locked (a file-backed store only).
+    fn lookup_conn(&self) -> Option<std::sync::MutexGuard<'_, Connection>> {
+        self.lookup
+            .as_ref()
+            .map(|l| l.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
     /// Synchronous access for the CLI, tests and benchmarks.
