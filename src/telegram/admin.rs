@@ -271,10 +271,7 @@ async fn export(
     let today = app.today();
     let name = export::file_name(&app.config.election_name, unit.as_ref(), today);
     let scope = match &unit {
-        Some(u) => app
-            .units
-            .get(u)
-            .map_or_else(|| u.as_str().to_owned(), |x| x.name.clone()),
+        Some(u) => app.units.name_or_code(u.as_str()),
         None => lang.t("export-scope-all"),
     };
     let caption = lang.t_args(
