@@ -85,6 +85,16 @@ pub struct Claimed {
     pub receipt_for: Option<String>,
 }
 
+impl Claimed {
+    /// The queue the row lives in.
+    fn table(&self) -> &'static str {
+        match self.receipt_for {
+            None => "outbox",
+            Some(_) => "receipt_outbox",
+        }
+    }
+}
+
 /// What became of a claimed row, to be written back by [`record`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recorded {
@@ -213,20 +223,13 @@ fn record_row(conn: &Connection, d: &Done) -> Result<bool> {
                 settle(conn, row, Settled::Failed(error))?;
                 return Ok(true);
             }
-            let sql = match row.receipt_for {
-                None => {
-                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1,
-                         last_error = ?2, next_attempt_at = ?3
-                     WHERE id = ?1"
-                }
-                Some(_) => {
-                    "UPDATE receipt_outbox SET state = 'pending', attempts = attempts + 1,
-                         last_error = ?2, next_attempt_at = ?3
-                     WHERE id = ?1"
-                }
-            };
-            conn.prepare_cached(sql)?
-                .execute(params![row.id, error, ts(*at)])?;
+            conn.prepare_cached(&format!(
+                "UPDATE {} SET state = 'pending', attempts = attempts + 1,
+                     last_error = ?2, next_attempt_at = ?3
+                 WHERE id = ?1",
+                row.table()
+            ))?
+            .execute(params![row.id, error, ts(*at)])?;
         }
         Recorded::Failed(e) => {
             settle(conn, row, Settled::Failed(e))?;
@@ -283,19 +286,12 @@ pub fn release_all(conn: &mut Connection, rows: &[Claimed]) -> Result<()> {
 /// A claimed row back in its queue without counting an attempt: due again at `at` (a
 /// per-chat wait, a 429's pause) or as it was (a stop). Only a row still `sending` moves.
 fn back_to_pending(conn: &Connection, row: &Claimed, at: Option<DateTime<Utc>>) -> Result<()> {
-    let sql = match row.receipt_for {
-        None => {
-            "UPDATE outbox SET state = 'pending', next_attempt_at = COALESCE(?2, next_attempt_at)
-             WHERE id = ?1 AND state = 'sending'"
-        }
-        Some(_) => {
-            "UPDATE receipt_outbox SET state = 'pending',
-                 next_attempt_at = COALESCE(?2, next_attempt_at)
-             WHERE id = ?1 AND state = 'sending'"
-        }
-    };
-    conn.prepare_cached(sql)?
-        .execute(params![row.id, at.map(ts)])?;
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET state = 'pending', next_attempt_at = COALESCE(?2, next_attempt_at)
+         WHERE id = ?1 AND state = 'sending'",
+        row.table()
+    ))?
+    .execute(params![row.id, at.map(ts)])?;
     Ok(())
 }
 
